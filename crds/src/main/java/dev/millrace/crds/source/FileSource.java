@@ -1,0 +1,33 @@
+package dev.millrace.crds.source;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+
+/** A folder of files read by DuckDB's own readers. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class FileSource {
+    @Required
+    @Size(min = 1, max = 1024)
+    @Pattern("^[^\\x00]*$")
+    @JsonPropertyDescription(
+            "Folder to read. A relative path is resolved against the data root (the uploads"
+                    + " volume; ./.millrace/files in local mode).")
+    public String directory;
+
+    @Default("\"*.csv\"")
+    @Size(min = 1, max = 256)
+    @JsonPropertyDescription("Glob of the files to read inside the folder.")
+    public String glob = "*.csv";
+
+    @Size(min = 1, max = 1)
+    @JsonPropertyDescription("CSV delimiter; sniffed by DuckDB when unset.")
+    public String delimiter;
+
+    @Default("true")
+    @JsonPropertyDescription("Whether CSV files start with a header row.")
+    public Boolean header = true;
+}
