@@ -52,5 +52,6 @@ public class AnomalyRuleSpec {
     public Integer minimumExecutions = 30;
 
     @Default("true")
+    @JsonPropertyDescription("Inactive rules are not evaluated.")
     public Boolean active = true;
 }

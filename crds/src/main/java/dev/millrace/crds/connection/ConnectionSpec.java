@@ -1,5 +1,6 @@
 package dev.millrace.crds.connection;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import dev.millrace.crds.common.ObjectRef;
@@ -54,6 +55,9 @@ public class ConnectionSpec {
         return schedule == null ? Schedule.manual() : schedule;
     }
 
+    // Not a property: without @JsonIgnore the getter adds a phantom "suspended" field to the CRD
+    // schema and to every serialized spec.
+    @JsonIgnore
     public boolean isSuspended() {
         return Boolean.TRUE.equals(suspend);
     }

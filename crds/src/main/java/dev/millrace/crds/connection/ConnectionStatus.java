@@ -11,6 +11,9 @@ public class ConnectionStatus extends MillraceStatus {
     @JsonPropertyDescription("The most recent sync Job (running or finished).")
     public JobSummary lastJob;
 
+    @JsonPropertyDescription("When the last successful sync ended (RFC 3339).")
+    public String lastSuccessAt;
+
     @JsonPropertyDescription("When the schedule next starts a sync (absent for manual schedules).")
     public String nextSyncAt;
 

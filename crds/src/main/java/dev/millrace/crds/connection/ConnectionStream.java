@@ -14,7 +14,11 @@ import java.util.List;
 /** One stream a Connection moves, and how. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(
-        value = "self.syncMode != 'incremental_deduped_history' || size(self.primaryKey) > 0",
+        // has() first: an absent primaryKey must fail with the message below, not with CEL's
+        // "no such key" evaluation error.
+        value =
+                "self.syncMode != 'incremental_deduped_history'"
+                        + " || (has(self.primaryKey) && size(self.primaryKey) > 0)",
         message = "primaryKey is required when syncMode is incremental_deduped_history")
 public class ConnectionStream {
     @Required

@@ -17,6 +17,7 @@ public class ModelSpec {
     }
 
     @Size(max = 150)
+    @JsonPropertyDescription("Human-readable name; metadata.name is the slug derived from it.")
     public String displayName;
 
     @Required
@@ -43,5 +44,6 @@ public class ModelSpec {
     public List<String> dependsOn = new ArrayList<>();
 
     @Size(max = 2000)
+    @JsonPropertyDescription("What the model holds, for people browsing the warehouse.")
     public String description;
 }
