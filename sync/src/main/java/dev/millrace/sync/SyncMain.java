@@ -1,0 +1,158 @@
+package dev.millrace.sync;
+
+import dev.millrace.sync.plan.InvalidPlanException;
+import dev.millrace.sync.plan.PlanJson;
+import dev.millrace.sync.plan.SyncPlan;
+import dev.millrace.sync.result.SyncResult;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * What a sync Job's container runs. It prints log lines, then the result JSON as the last line, and
+ * writes the same JSON to the termination log, where the operator reads it from the Pod status.
+ *
+ * <p>Exit codes: 0 succeeded, 1 failed or cancelled, 2 the plan (or the command line) is invalid.
+ */
+public final class SyncMain {
+
+    public static final String PLAN = "MILLRACE_SYNC_PLAN";
+    public static final String TERMINATION_LOG = "MILLRACE_TERMINATION_LOG";
+    public static final String DEFAULT_TERMINATION_LOG = "/dev/termination-log";
+
+    public static final int EXIT_SUCCEEDED = 0;
+    public static final int EXIT_FAILED = 1;
+    public static final int EXIT_INVALID_PLAN = 2;
+
+    private static final String USAGE = "usage: sync [--plan <json> | --plan @<file>]";
+
+    private SyncMain() {}
+
+    public static void main(String[] args) {
+        Thread syncThread = Thread.currentThread();
+        AtomicBoolean finished = new AtomicBoolean();
+        AtomicBoolean shuttingDown = new AtomicBoolean();
+        // Kubernetes stops a deleted Job's pod with SIGTERM: interrupt the sync so it rolls back
+        // and reports "cancelled" before the JVM exits.
+        Runtime.getRuntime()
+                .addShutdownHook(
+                        new Thread(
+                                () -> {
+                                    shuttingDown.set(true);
+                                    if (!finished.get()) {
+                                        syncThread.interrupt();
+                                        joinQuietly(syncThread);
+                                    }
+                                },
+                                "millrace-sync-shutdown"));
+        int exitCode = run(args, System.getenv(), System.out);
+        finished.set(true);
+        if (!shuttingDown.get()) {
+            // During shutdown System.exit would block forever; the JVM is exiting anyway.
+            System.exit(exitCode);
+        }
+    }
+
+    /**
+     * Runs one sync with the given environment and prints to {@code out}. Never exits the JVM and
+     * never reads the process environment, so that local mode can run Jobs in threads; interrupting
+     * the calling thread cancels the sync.
+     */
+    public static int run(String[] args, Map<String, String> env, PrintStream out) {
+        Instant startedAt = Instant.now();
+        SyncLog log = line -> out.println(Instant.now() + " " + line);
+        SyncResult result;
+        int exitCode;
+        String planJson = null;
+        try {
+            planJson = planJson(args, env);
+            SyncPlan plan = PlanJson.read(planJson);
+            result = new SyncRunner(log).run(plan, SyncEnvironment.from(env));
+            exitCode = result.succeeded() ? EXIT_SUCCEEDED : EXIT_FAILED;
+        } catch (InvalidPlanException e) {
+            log.info("invalid plan: " + e.getMessage());
+            result =
+                    SyncResult.failed(
+                            PlanJson.jobIdOf(planJson),
+                            startedAt,
+                            "invalid plan: " + e.getMessage());
+            exitCode = EXIT_INVALID_PLAN;
+        }
+        String json = result.toJson();
+        // File channels refuse to work for an interrupted thread, and a cancelled sync must
+        // still leave its result behind.
+        boolean interrupted = Thread.interrupted();
+        try {
+            writeTerminationLog(json, env, log);
+            out.println(json);
+            out.flush();
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        return exitCode;
+    }
+
+    private static String planJson(String[] args, Map<String, String> env) {
+        String plan = null;
+        for (int index = 0; index < args.length; index++) {
+            String arg = args[index];
+            if (arg.equals("--plan")) {
+                if (index + 1 >= args.length) {
+                    throw new InvalidPlanException(List.of("--plan: missing value; " + USAGE));
+                }
+                plan = args[++index];
+            } else if (arg.startsWith("--plan=")) {
+                plan = arg.substring("--plan=".length());
+            } else {
+                throw new InvalidPlanException(
+                        List.of("arguments: unknown argument \"" + arg + "\"; " + USAGE));
+            }
+        }
+        if (plan == null) {
+            plan = env.get(PLAN);
+        }
+        if (plan != null && plan.startsWith("@")) {
+            Path file = Path.of(plan.substring(1));
+            try {
+                return Files.readString(file, StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new InvalidPlanException(
+                        List.of("--plan: cannot read plan file " + file + ": " + e.getMessage()));
+            }
+        }
+        return plan;
+    }
+
+    /**
+     * Kubernetes mounts the termination log in every container; outside a pod (tests, a laptop) its
+     * folder usually does not exist, which means there is nobody to tell.
+     */
+    private static void writeTerminationLog(String json, Map<String, String> env, SyncLog log) {
+        Path path = Path.of(SyncEnvironment.valueOr(env, TERMINATION_LOG, DEFAULT_TERMINATION_LOG));
+        Path parent = path.toAbsolutePath().getParent();
+        if (parent == null || !Files.isDirectory(parent)) {
+            return;
+        }
+        try {
+            Files.writeString(path, json, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            log.info("could not write the termination log " + path + ": " + e.getMessage());
+        }
+    }
+
+    private static void joinQuietly(Thread thread) {
+        try {
+            thread.join(30_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,178 @@
+package dev.millrace.sync.plan;
+
+import java.nio.file.FileSystems;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * Checks what JSON types cannot: required fields, the source and destination types this engine
+ * supports, and the cross-field rules of sync modes. Every problem is reported, not just the first,
+ * so one failed Job shows everything to fix.
+ */
+public final class PlanValidator {
+
+    /** Schema holding the ledger and stream state inside the destination; streams cannot use it. */
+    public static final String STATE_SCHEMA = "_millrace";
+
+    private PlanValidator() {}
+
+    public static void check(SyncPlan plan) {
+        List<String> problems = problems(plan);
+        if (!problems.isEmpty()) {
+            throw new InvalidPlanException(problems);
+        }
+    }
+
+    public static List<String> problems(SyncPlan plan) {
+        List<String> problems = new ArrayList<>();
+        if (plan.jobId() == null) {
+            problems.add("jobId: required");
+        } else if (plan.jobId() < 0) {
+            problems.add("jobId: must not be negative, was " + plan.jobId());
+        }
+        requireText(problems, "namespace", plan.namespace());
+        requireText(problems, "connection", plan.connection());
+        checkSource(problems, plan.source());
+        checkDestination(problems, plan.destination());
+        checkStreams(problems, plan.streams());
+        return problems;
+    }
+
+    private static void checkSource(List<String> problems, SourcePlan source) {
+        if (source == null) {
+            problems.add("source: required");
+            return;
+        }
+        if (source.type() == null) {
+            problems.add("source.type: required");
+        } else if (!SourcePlan.CSV.equals(source.type())) {
+            problems.add(
+                    "source.type: unsupported value \""
+                            + source.type()
+                            + "\" (this sync engine reads csv)");
+        }
+        FilesPlan files = source.files();
+        if (files == null) {
+            problems.add("source.files: required for a csv source");
+            return;
+        }
+        requireText(problems, "source.files.directory", files.directory());
+        checkGlob(problems, "source.files.glob", files.glob());
+        if (files.delimiter() != null && files.delimiter().isEmpty()) {
+            problems.add("source.files.delimiter: must not be empty (omit it to let DuckDB sniff)");
+        }
+    }
+
+    private static void checkDestination(List<String> problems, DestinationPlan destination) {
+        if (destination == null) {
+            problems.add("destination: required");
+            return;
+        }
+        if (destination.type() == null) {
+            problems.add("destination.type: required");
+        } else if (!DestinationPlan.DUCKDB.equals(destination.type())) {
+            problems.add(
+                    "destination.type: unsupported value \""
+                            + destination.type()
+                            + "\" (this sync engine writes duckdb)");
+        }
+        if (destination.duckdb() == null) {
+            problems.add("destination.duckdb: required for a duckdb destination");
+        } else {
+            requireText(problems, "destination.duckdb.path", destination.duckdb().path());
+        }
+        requireText(problems, "destination.schema", destination.schema());
+        if (destination.schema() != null
+                && destination.schema().toLowerCase(Locale.ROOT).equals(STATE_SCHEMA)) {
+            problems.add(
+                    "destination.schema: \""
+                            + destination.schema()
+                            + "\" is reserved for Millrace's sync state");
+        }
+    }
+
+    private static void checkStreams(List<String> problems, List<StreamPlan> streams) {
+        if (streams.isEmpty()) {
+            problems.add("streams: at least one stream is required");
+            return;
+        }
+        // DuckDB table names are case-insensitive, so "Orders" and "orders" would share a table.
+        Map<String, Integer> firstIndexByTable = new HashMap<>();
+        for (int index = 0; index < streams.size(); index++) {
+            String field = "streams[" + index + "]";
+            StreamPlan stream = streams.get(index);
+            if (stream == null) {
+                problems.add(field + ": must be an object");
+                continue;
+            }
+            requireText(problems, field + ".name", stream.name());
+            if (stream.name() != null) {
+                Integer previous =
+                        firstIndexByTable.putIfAbsent(
+                                stream.name().toLowerCase(Locale.ROOT), index);
+                if (previous != null) {
+                    problems.add(
+                            field
+                                    + ".name: \""
+                                    + stream.name()
+                                    + "\" lands in the same table as streams["
+                                    + previous
+                                    + "]");
+                }
+            }
+            if (stream.syncMode() == null) {
+                problems.add(
+                        field
+                                + ".syncMode: required (one of "
+                                + String.join(", ", SyncMode.wireNames())
+                                + ")");
+            }
+            if (stream.cursorField() != null) {
+                requireText(problems, field + ".cursorField", stream.cursorField());
+            }
+            for (int key = 0; key < stream.primaryKey().size(); key++) {
+                requireText(
+                        problems, field + ".primaryKey[" + key + "]", stream.primaryKey().get(key));
+            }
+            if (stream.syncMode() == SyncMode.INCREMENTAL_DEDUPED_HISTORY
+                    && stream.primaryKey().isEmpty()) {
+                problems.add(field + ".primaryKey: required by incremental_deduped_history");
+            }
+            if (stream.glob() != null) {
+                checkGlob(problems, field + ".glob", stream.glob());
+            }
+        }
+    }
+
+    private static void checkGlob(List<String> problems, String field, String glob) {
+        if (!requireText(problems, field, glob)) {
+            return;
+        }
+        try {
+            FileSystems.getDefault().getPathMatcher("glob:" + glob);
+        } catch (PatternSyntaxException e) {
+            problems.add(field + ": not a valid glob: " + e.getDescription());
+        }
+    }
+
+    /**
+     * Names become SQL identifiers, ledger keys and paths: they must be present and printable.
+     *
+     * @return whether the value passed
+     */
+    private static boolean requireText(List<String> problems, String field, String value) {
+        if (value == null || value.isBlank()) {
+            problems.add(field + ": required");
+            return false;
+        }
+        if (value.chars().anyMatch(Character::isISOControl)) {
+            problems.add(field + ": must not contain control characters");
+            return false;
+        }
+        return true;
+    }
+}
