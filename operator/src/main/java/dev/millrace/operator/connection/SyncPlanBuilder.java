@@ -1,0 +1,173 @@
+package dev.millrace.operator.connection;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.millrace.crds.connection.Connection;
+import dev.millrace.crds.connection.ConnectionStream;
+import dev.millrace.crds.connection.SyncMode;
+import dev.millrace.crds.destination.Destination;
+import dev.millrace.crds.destination.DestinationType;
+import dev.millrace.crds.source.FileSource;
+import dev.millrace.crds.source.Source;
+import dev.millrace.crds.source.SourceStream;
+import dev.millrace.crds.source.SourceType;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Turns a Connection with its Source and Destination into the sync plan a Job runs (the JSON that
+ * `millrace sync` reads). The plan never holds a secret: credentials reach the Job as env from
+ * secretKeyRef.
+ */
+public final class SyncPlanBuilder {
+
+    /** A Connection that cannot be turned into a plan; the message is shown in its status. */
+    public static final class InvalidConnection extends Exception {
+        private final String reason;
+
+        InvalidConnection(String reason, String message) {
+            super(message);
+            this.reason = reason;
+        }
+
+        public String reason() {
+            return reason;
+        }
+    }
+
+    public record StreamTarget(String name, String table) {}
+
+    private SyncPlanBuilder() {}
+
+    /** The warehouse schema this connection lands in. */
+    public static String schemaOf(Connection connection, Destination destination) {
+        if (connection.getSpec().destinationSchema != null) {
+            return connection.getSpec().destinationSchema;
+        }
+        String prefix =
+                destination.getSpec().schemaPrefix == null
+                        ? "raw_"
+                        : destination.getSpec().schemaPrefix;
+        return prefix + identifier(connection.getSpec().sourceRef.name);
+    }
+
+    /** The source's streams: declared ones, or for a file source one named after the source. */
+    public static List<SourceStream> streamsOf(Source source) {
+        if (source.getSpec().streams != null && !source.getSpec().streams.isEmpty()) {
+            return source.getSpec().streams;
+        }
+        SourceStream only = new SourceStream();
+        only.name = identifier(source.getMetadata().getName());
+        return List.of(only);
+    }
+
+    /** The streams this connection moves, each with its mode. */
+    public static List<ConnectionStream> selectedStreams(Connection connection, Source source)
+            throws InvalidConnection {
+        List<SourceStream> offered = streamsOf(source);
+        List<ConnectionStream> chosen = connection.getSpec().streams;
+        if (chosen == null || chosen.isEmpty()) {
+            List<ConnectionStream> all = new ArrayList<>();
+            for (SourceStream s : offered) {
+                ConnectionStream cs = new ConnectionStream();
+                cs.name = s.name;
+                cs.syncMode = SyncMode.INCREMENTAL_APPEND;
+                all.add(cs);
+            }
+            return all;
+        }
+        for (ConnectionStream cs : chosen) {
+            if (offered.stream().noneMatch(s -> s.name.equals(cs.name))) {
+                throw new InvalidConnection(
+                        "UnknownStream",
+                        "stream \""
+                                + cs.name
+                                + "\" is not offered by source "
+                                + source.getMetadata().getName()
+                                + " (it offers: "
+                                + String.join(", ", offered.stream().map(s -> s.name).toList())
+                                + ")");
+            }
+        }
+        return chosen;
+    }
+
+    public static ObjectNode build(
+            long jobId,
+            Connection connection,
+            Source source,
+            Destination destination,
+            boolean fullRefresh)
+            throws InvalidConnection {
+        if (source.getSpec().type != SourceType.CSV) {
+            throw new InvalidConnection(
+                    "UnsupportedSource",
+                    "source type "
+                            + source.getSpec().type.name().toLowerCase(Locale.ROOT)
+                            + " cannot be synced by this version of Millrace (csv can)");
+        }
+        if (destination.getSpec().type != DestinationType.DUCKDB) {
+            throw new InvalidConnection(
+                    "UnsupportedDestination",
+                    "destination type "
+                            + destination.getSpec().type.name().toLowerCase(Locale.ROOT)
+                            + " cannot be written by this version of Millrace (duckdb can)");
+        }
+        JsonNodeFactory json = JsonNodeFactory.instance;
+        ObjectNode plan = json.objectNode();
+        plan.put("jobId", jobId);
+        plan.put("namespace", connection.getMetadata().getNamespace());
+        plan.put("connection", connection.getMetadata().getName());
+
+        ObjectNode src = plan.putObject("source");
+        src.put("name", source.getMetadata().getName());
+        src.put("type", "csv");
+        FileSource files = source.getSpec().files;
+        ObjectNode f = src.putObject("files");
+        f.put("directory", files.directory);
+        f.put("glob", files.glob == null ? "*.csv" : files.glob);
+        if (files.delimiter != null) {
+            f.put("delimiter", files.delimiter);
+        }
+        f.put("header", files.header == null || files.header);
+
+        ObjectNode dst = plan.putObject("destination");
+        dst.put("name", destination.getMetadata().getName());
+        dst.put("type", "duckdb");
+        dst.putObject("duckdb").put("path", destination.getSpec().duckdbPath());
+        dst.put("schema", schemaOf(connection, destination));
+
+        ArrayNode streams = plan.putArray("streams");
+        List<SourceStream> offered = streamsOf(source);
+        for (ConnectionStream cs : selectedStreams(connection, source)) {
+            ObjectNode s = streams.addObject();
+            s.put("name", cs.name);
+            s.put(
+                    "syncMode",
+                    (cs.syncMode == null ? SyncMode.INCREMENTAL_APPEND : cs.syncMode).wireName());
+            if (cs.cursorField == null) {
+                s.putNull("cursorField");
+            } else {
+                s.put("cursorField", cs.cursorField);
+            }
+            ArrayNode pk = s.putArray("primaryKey");
+            if (cs.primaryKey != null) {
+                cs.primaryKey.forEach(pk::add);
+            }
+            offered.stream()
+                    .filter(o -> o.name.equals(cs.name) && o.glob != null)
+                    .findFirst()
+                    .ifPresent(o -> s.put("glob", o.glob));
+        }
+        plan.put("fullRefresh", fullRefresh);
+        plan.put("allowEmptyReplace", Boolean.TRUE.equals(connection.getSpec().allowEmptyReplace));
+        return plan;
+    }
+
+    /** A Kubernetes name turned into a warehouse identifier: orders-eu becomes orders_eu. */
+    public static String identifier(String name) {
+        return name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
+    }
+}

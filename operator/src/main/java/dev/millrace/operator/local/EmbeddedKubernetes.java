@@ -1,0 +1,137 @@
+package dev.millrace.operator.local;
+
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.util.HashMap;
+import java.util.List;
+
+/**
+ * An in-process Kubernetes API for local mode and tests: the Fabric8 mock server in CRUD mode with
+ * the Millrace CRDs installed. It stores and watches objects like an API server, but does no schema
+ * validation, server-side apply, strategic merge or garbage collection; Millrace covers those gaps
+ * itself (schema validation on apply, explicit cleanup).
+ */
+public final class EmbeddedKubernetes implements AutoCloseable {
+    /** The CRDs the crds module generates, in the order they are installed. */
+    public static final List<String> CRD_RESOURCES =
+            List.of(
+                    "connectors",
+                    "sources",
+                    "destinations",
+                    "connections",
+                    "pipelinetypes",
+                    "pipelines",
+                    "anomalyrules",
+                    "models");
+
+    /**
+     * The mock server logs every request through java.util.logging at INFO. Held strongly: JUL
+     * keeps loggers weakly, and a collected logger would forget its level.
+     */
+    private static final java.util.logging.Logger MOCK_LOG = quietMockLogging();
+
+    private final KubernetesMockServer server;
+    private final KubernetesClient client;
+
+    private EmbeddedKubernetes(KubernetesMockServer server) {
+        this.server = server;
+        this.client = server.createClient();
+    }
+
+    /** Starts on 127.0.0.1 at {@code port} (0 picks a free one), CRDs and namespace installed. */
+    public static EmbeddedKubernetes start(int port, String namespace) {
+        KubernetesMockServer server =
+                new KubernetesMockServer(
+                        new Context(),
+                        new MockWebServer(),
+                        new HashMap<>(),
+                        new KubernetesCrudDispatcher(),
+                        false);
+        try {
+            server.init(InetAddress.getLoopbackAddress(), port);
+        } catch (RuntimeException e) {
+            throw new IllegalStateException(
+                    "could not start the embedded Kubernetes API on port " + port, e);
+        }
+        EmbeddedKubernetes kube = new EmbeddedKubernetes(server);
+        kube.installCrds();
+        kube.ensureNamespace(namespace);
+        return kube;
+    }
+
+    private static java.util.logging.Logger quietMockLogging() {
+        java.util.logging.Logger logger =
+                java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
+        logger.setLevel(java.util.logging.Level.WARNING);
+        return logger;
+    }
+
+    public KubernetesClient client() {
+        return client;
+    }
+
+    /** The URL a kubeconfig or another client can use. */
+    public String url() {
+        return client.getMasterUrl().toString();
+    }
+
+    public static List<CustomResourceDefinition> millraceCrds() {
+        return CRD_RESOURCES.stream().map(EmbeddedKubernetes::loadCrd).toList();
+    }
+
+    private static CustomResourceDefinition loadCrd(String plural) {
+        String path = "META-INF/fabric8/" + plural + ".millrace.dev-v1.yml";
+        try (InputStream in = EmbeddedKubernetes.class.getClassLoader().getResourceAsStream(path)) {
+            if (in == null) {
+                throw new IllegalStateException("CRD " + path + " is not on the classpath");
+            }
+            return Serialization.unmarshal(in, CustomResourceDefinition.class);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void installCrds() {
+        for (CustomResourceDefinition crd : millraceCrds()) {
+            client.apiextensions()
+                    .v1()
+                    .customResourceDefinitions()
+                    .resource(crd)
+                    .createOr(r -> r.update());
+        }
+    }
+
+    public void ensureNamespace(String namespace) {
+        try {
+            client.namespaces()
+                    .resource(
+                            new NamespaceBuilder()
+                                    .withNewMetadata()
+                                    .withName(namespace)
+                                    .endMetadata()
+                                    .build())
+                    .create();
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != 409) {
+                throw e;
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        client.close();
+        server.destroy();
+    }
+}
