@@ -1,0 +1,107 @@
+package dev.millrace.api;
+
+import dev.millrace.store.Store;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.List;
+
+/**
+ * The API server on a real loopback port, over the Fabric8 mock Kubernetes API (CRUD mode, with the
+ * Millrace CRDs) and a real DuckDB store.
+ */
+public final class ApiTestCluster implements AutoCloseable {
+    public static final String NS = "default";
+
+    public final KubernetesClient client;
+    public final Store store;
+    public final ApiServer server;
+    private final KubernetesMockServer kube;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    public ApiTestCluster(Path tmp) throws Exception {
+        kube =
+                new KubernetesMockServer(
+                        new Context(),
+                        new MockWebServer(),
+                        new HashMap<>(),
+                        new KubernetesCrudDispatcher(),
+                        false);
+        kube.init(InetAddress.getLoopbackAddress(), 0);
+        client = kube.createClient();
+        for (String plural :
+                List.of(
+                        "connectors",
+                        "sources",
+                        "destinations",
+                        "connections",
+                        "pipelinetypes",
+                        "pipelines",
+                        "anomalyrules",
+                        "models")) {
+            try (InputStream in =
+                    getClass()
+                            .getClassLoader()
+                            .getResourceAsStream(
+                                    "META-INF/fabric8/" + plural + ".millrace.dev-v1.yml")) {
+                client.apiextensions()
+                        .v1()
+                        .customResourceDefinitions()
+                        .resource(Serialization.unmarshal(in, CustomResourceDefinition.class))
+                        .create();
+            }
+        }
+        client.namespaces()
+                .resource(
+                        new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build())
+                .create();
+        store = Store.openDuckDb(tmp.resolve("store.duckdb"));
+        server =
+                new ApiServer(
+                                new ApiSettings("127.0.0.1", 0, NS, "test"),
+                                client,
+                                store,
+                                Clock.systemUTC())
+                        .start();
+    }
+
+    public HttpResponse<String> get(String path) throws Exception {
+        return http.send(
+                HttpRequest.newBuilder(URI.create(server.baseUrl() + path)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    public HttpResponse<String> post(String path, String json) throws Exception {
+        return http.send(
+                HttpRequest.newBuilder(URI.create(server.baseUrl() + path))
+                        .header("Content-Type", "application/json")
+                        .POST(
+                                json == null
+                                        ? HttpRequest.BodyPublishers.noBody()
+                                        : HttpRequest.BodyPublishers.ofString(json))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Override
+    public void close() {
+        server.close();
+        store.close();
+        client.close();
+        kube.destroy();
+    }
+}
