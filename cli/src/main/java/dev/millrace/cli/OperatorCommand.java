@@ -1,0 +1,45 @@
+package dev.millrace.cli;
+
+import dev.millrace.operator.MillraceOperator;
+import dev.millrace.store.Store;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.time.Clock;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+@Command(
+        name = "operator",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Runs only the operator (reconcilers and Job scheduling). Use it with a PostgreSQL",
+            "store (--store-url) when the API server runs as a separate Deployment."
+        })
+final class OperatorCommand implements Callable<Integer> {
+    @Mixin ClusterOptions cluster;
+
+    @Override
+    public Integer call() throws Exception {
+        KubernetesClient client = new KubernetesClientBuilder().build();
+        Store store = cluster.openStore();
+        MillraceOperator operator =
+                new MillraceOperator(client, store, cluster.operatorSettings(), Clock.systemUTC());
+        operator.start();
+        System.out.println("Millrace operator " + Version.current() + " started");
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime()
+                .addShutdownHook(
+                        new Thread(
+                                () -> {
+                                    operator.close();
+                                    store.close();
+                                    client.close();
+                                    stopped.countDown();
+                                },
+                                "millrace-shutdown"));
+        stopped.await();
+        return 0;
+    }
+}
