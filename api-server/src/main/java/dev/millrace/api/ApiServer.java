@@ -10,8 +10,7 @@ import io.javalin.Javalin;
 import io.javalin.http.HttpResponseException;
 import io.javalin.json.JavalinJackson;
 import java.time.Clock;
-import java.time.Instant;
-import java.util.Map;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,8 +29,9 @@ public final class ApiServer implements AutoCloseable {
                 new ObjectMapper()
                         .registerModule(new JavaTimeModule())
                         .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
-        Instant startedAt = clock.instant();
-        PlatformApi platform = new PlatformApi(settings, client, store, clock, startedAt);
+        ApiContext context = new ApiContext(settings, client, store, clock, clock.instant());
+        // One line per family; each registers its own routes and error mapping.
+        List<ApiFamily> families = List.of(new PlatformApi(context));
         this.app =
                 Javalin.create(
                         config -> {
@@ -39,21 +39,29 @@ public final class ApiServer implements AutoCloseable {
                             config.startup.showJavalinBanner = false;
                             config.jetty.host = settings.host();
                             config.jetty.port = settings.port();
-                            platform.register(config.routes);
+                            families.forEach(f -> f.register(config.routes));
                             // Whatever no family handled: Javalin's own responses (404 for an
-                            // unknown path, 405, 413) and bugs, in the platform's format and
-                            // without a stack trace in the body.
+                            // unknown path, 405, 413) and bugs, in the format of the family the
+                            // path belongs to, never with a stack trace in the body.
                             config.routes.exception(
                                     HttpResponseException.class,
                                     (e, ctx) ->
                                             ctx.status(e.getStatus())
-                                                    .json(Map.of("detail", e.getMessage())));
+                                                    .json(
+                                                            ErrorBodies.forPath(
+                                                                    ctx.path(),
+                                                                    e.getStatus(),
+                                                                    e.getMessage())));
                             config.routes.exception(
                                     Exception.class,
                                     (e, ctx) -> {
                                         LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
                                         ctx.status(500)
-                                                .json(Map.of("detail", "Internal server error"));
+                                                .json(
+                                                        ErrorBodies.forPath(
+                                                                ctx.path(),
+                                                                500,
+                                                                "Internal server error"));
                                     });
                         });
     }

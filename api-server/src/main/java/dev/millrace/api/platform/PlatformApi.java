@@ -2,6 +2,8 @@ package dev.millrace.api.platform;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.millrace.api.ApiContext;
+import dev.millrace.api.ApiFamily;
 import dev.millrace.api.ApiSettings;
 import dev.millrace.api.kube.Annotator;
 import dev.millrace.crds.common.MillraceApi;
@@ -30,7 +32,7 @@ import java.util.UUID;
  * The platform family: the Dango web API under {@code /api}. A Dango "source" is a Source resource;
  * syncing it requests a sync on every Connection that reads it.
  */
-public final class PlatformApi {
+public final class PlatformApi implements ApiFamily {
     private static final int DEFAULT_LOG_LIMIT = 100;
     private static final int MAX_LOG_LIMIT = 10_000;
 
@@ -41,19 +43,15 @@ public final class PlatformApi {
     private final Instant startedAt;
     private final ObjectMapper json = new ObjectMapper();
 
-    public PlatformApi(
-            ApiSettings settings,
-            KubernetesClient client,
-            Store store,
-            Clock clock,
-            Instant startedAt) {
-        this.settings = settings;
-        this.client = client;
-        this.store = store;
-        this.clock = clock;
-        this.startedAt = startedAt;
+    public PlatformApi(ApiContext context) {
+        this.settings = context.settings();
+        this.client = context.client();
+        this.store = context.store();
+        this.clock = context.clock();
+        this.startedAt = context.startedAt();
     }
 
+    @Override
     public void register(RoutesConfig routes) {
         routes.get("/api/status", this::status);
         routes.get("/api/sources", this::listSources);

@@ -1,0 +1,12 @@
+package dev.millrace.api;
+
+import io.javalin.config.RoutesConfig;
+
+/**
+ * One REST API family (platform, public, monitoring, connector): its routes and the mapping of its
+ * own exception type to its error body. Each family lives in its own package.
+ */
+public interface ApiFamily {
+    /** Registers the family's routes and exception handlers. */
+    void register(RoutesConfig routes);
+}
