@@ -72,7 +72,8 @@ public final class ApiTestCluster implements AutoCloseable {
         store = Store.openDuckDb(tmp.resolve("store.duckdb"));
         server =
                 new ApiServer(
-                                new ApiSettings("127.0.0.1", 0, NS, "test"),
+                                ApiSettings.of(
+                                        "127.0.0.1", 0, NS, "test", tmp.resolve("files"), tmp),
                                 client,
                                 store,
                                 Clock.systemUTC())

@@ -46,7 +46,13 @@ final class ApiCommand implements Callable<Integer> {
         Store store = cluster.openStore();
         ApiServer api =
                 new ApiServer(
-                                new ApiSettings(bind, port, apiNamespace, Version.current()),
+                                ApiSettings.of(
+                                        bind,
+                                        port,
+                                        apiNamespace,
+                                        Version.current(),
+                                        cluster.dataRoot,
+                                        cluster.warehouseRoot),
                                 client,
                                 store,
                                 Clock.systemUTC())

@@ -57,6 +57,19 @@ final class ClusterOptions {
             description = "PVC mounted at /warehouse in sync pods (DuckDB destinations).")
     String warehouseClaim;
 
+    @Option(
+            names = "--data-root",
+            defaultValue = "/data",
+            description = "Where file sources' folders are mounted (default: ${DEFAULT-VALUE}).")
+    Path dataRoot;
+
+    @Option(
+            names = "--warehouse-root",
+            defaultValue = "/warehouse",
+            description =
+                    "Where DuckDB destinations' files are mounted (default: ${DEFAULT-VALUE}).")
+    Path warehouseRoot;
+
     Store openStore() throws java.io.IOException {
         if (storeUrl != null) {
             return Store.open(

@@ -52,7 +52,13 @@ final class ControlPlaneCommand implements Callable<Integer> {
         operator.start();
         ApiServer api =
                 new ApiServer(
-                                new ApiSettings(bind, port, apiNamespace, Version.current()),
+                                ApiSettings.of(
+                                        bind,
+                                        port,
+                                        apiNamespace,
+                                        Version.current(),
+                                        cluster.dataRoot,
+                                        cluster.warehouseRoot),
                                 client,
                                 store,
                                 clock)

@@ -95,11 +95,13 @@ public final class LocalMode implements AutoCloseable {
 
         api =
                 new ApiServer(
-                                new ApiSettings(
+                                ApiSettings.of(
                                         options.host(),
                                         options.port(),
                                         options.namespace(),
-                                        options.version()),
+                                        options.version(),
+                                        dataRoot(),
+                                        dataDir),
                                 kube.client(),
                                 store,
                                 clock)

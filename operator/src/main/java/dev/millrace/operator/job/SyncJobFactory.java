@@ -1,6 +1,7 @@
 package dev.millrace.operator.job;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.millrace.crds.common.JobNames;
 import dev.millrace.crds.common.MillraceApi;
 import dev.millrace.crds.connection.Connection;
 import dev.millrace.operator.OperatorSettings;
@@ -26,7 +27,6 @@ import java.util.Map;
 public final class SyncJobFactory {
     public static final String CONTAINER = "sync";
     public static final String PLAN_ENV = "MILLRACE_SYNC_PLAN";
-    private static final int MAX_NAME = 63;
 
     private final OperatorSettings settings;
 
@@ -34,14 +34,9 @@ public final class SyncJobFactory {
         this.settings = settings;
     }
 
-    /** {@code <connection>-<jobId>}, shortened so the Job's pods can carry it as a label. */
+    /** {@code <connection>-<jobId>}; see {@link JobNames}. */
     public static String jobName(String connection, long jobId) {
-        String suffix = "-" + jobId;
-        String head = connection;
-        if (head.length() + suffix.length() > MAX_NAME) {
-            head = head.substring(0, MAX_NAME - suffix.length()).replaceAll("[-.]+$", "");
-        }
-        return head + suffix;
+        return JobNames.syncJob(connection, jobId);
     }
 
     public static Map<String, String> labels(String connection, long jobId, String type) {

@@ -1,0 +1,21 @@
+package dev.millrace.crds.common;
+
+/**
+ * Names of the batch/v1 Jobs Millrace creates. The operator creates them and the API server deletes
+ * them (cancel), so both must derive the same name from a connection and a job id.
+ */
+public final class JobNames {
+    private static final int MAX_NAME = 63;
+
+    private JobNames() {}
+
+    /** {@code <connection>-<jobId>}, shortened so the Job's pods can carry it as a label. */
+    public static String syncJob(String connection, long jobId) {
+        String suffix = "-" + jobId;
+        String head = connection;
+        if (head.length() + suffix.length() > MAX_NAME) {
+            head = head.substring(0, MAX_NAME - suffix.length()).replaceAll("[-.]+$", "");
+        }
+        return head + suffix;
+    }
+}
