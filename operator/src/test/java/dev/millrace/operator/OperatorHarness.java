@@ -52,6 +52,7 @@ final class OperatorHarness implements AutoCloseable {
     final Store store;
     private final InProcessJobRunner runner;
     private MillraceOperator operator;
+    private dev.millrace.operator.local.OwnerGarbageCollector collector;
 
     OperatorHarness(Path root) throws Exception {
         this.root = root;
@@ -72,6 +73,7 @@ final class OperatorHarness implements AutoCloseable {
     static OperatorHarness started(Path root) throws Exception {
         OperatorHarness harness = new OperatorHarness(root);
         harness.startRunner();
+        harness.startGarbageCollector();
         harness.startOperator();
         return harness;
     }
@@ -79,6 +81,11 @@ final class OperatorHarness implements AutoCloseable {
     /** Like a cluster whose nodes run Jobs: until then, created Jobs stay pending. */
     void startRunner() {
         runner.start();
+    }
+
+    /** The garbage collector's part local mode needs (Connection → Jobs → Pods). */
+    void startGarbageCollector() {
+        collector = new dev.millrace.operator.local.OwnerGarbageCollector(client).start();
     }
 
     void startOperator() {
@@ -195,6 +202,9 @@ final class OperatorHarness implements AutoCloseable {
     public void close() throws Exception {
         if (operator != null) {
             operator.close();
+        }
+        if (collector != null) {
+            collector.close();
         }
         runner.close();
         store.close();

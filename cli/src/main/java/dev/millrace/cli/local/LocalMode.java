@@ -7,6 +7,7 @@ import dev.millrace.crds.validation.CrdSchemaValidator;
 import dev.millrace.operator.MillraceOperator;
 import dev.millrace.operator.OperatorSettings;
 import dev.millrace.operator.local.EmbeddedKubernetes;
+import dev.millrace.operator.local.OwnerGarbageCollector;
 import dev.millrace.operator.runner.InProcessJobRunner;
 import dev.millrace.store.Store;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -70,6 +71,7 @@ public final class LocalMode implements AutoCloseable {
         vault.restore();
         vault.start();
         started.add(vault);
+        started.add(new OwnerGarbageCollector(kube.client()).start());
         Kubeconfig.write(kubeconfig(), kube.url(), options.namespace());
 
         store = Store.openDuckDb(dataDir.resolve("store.duckdb"));

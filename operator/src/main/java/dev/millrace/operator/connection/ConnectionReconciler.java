@@ -20,6 +20,7 @@ import dev.millrace.store.job.JobRecord;
 import dev.millrace.store.job.JobRequest;
 import dev.millrace.store.job.JobStatus;
 import dev.millrace.store.job.JobType;
+import dev.millrace.store.ledger.FileLedgerEntry;
 import dev.millrace.store.log.LogEntry;
 import dev.millrace.store.log.LogLevel;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -67,7 +68,7 @@ public class ConnectionReconciler implements Reconciler<Connection> {
     static final String DESTINATIONS = "destinations";
 
     /** A Job the store knows but the API does not show is only called deleted after this. */
-    private static final Duration CREATE_GRACE = Duration.ofSeconds(30);
+    private static final Duration CREATE_GRACE = Duration.ofSeconds(5);
 
     private final Store store;
     private final OperatorSettings settings;
@@ -258,6 +259,11 @@ public class ConnectionReconciler implements Reconciler<Connection> {
         new StatusWriter(client).write(connection, status);
 
         Duration wait = settings.resyncInterval();
+        if (active.isEmpty() && !store.activeJobs(ns, name).isEmpty()) {
+            // The store expects a Job the API does not show (yet): look again once the grace
+            // for a just-created Job has passed, so a deleted one is recorded as cancelled.
+            wait = CREATE_GRACE.plusSeconds(1);
+        }
         if (status.nextSyncAt != null && active.isEmpty()) {
             Duration untilNext = Duration.between(now, parse(status.nextSyncAt)).plusSeconds(1);
             if (untilNext.compareTo(wait) < 0) {
@@ -339,7 +345,12 @@ public class ConnectionReconciler implements Reconciler<Connection> {
                 store.activeJobs(
                         connection.getMetadata().getNamespace(),
                         connection.getMetadata().getName())) {
-            if (seen.contains(record.id()) || record.createdAt().plus(CREATE_GRACE).isAfter(now)) {
+            // A request still pending as the annotation (the API allocated its job, or our own
+            // create failed) is not cancelled: its Job is about to be created.
+            String pending = annotation(connection, MillraceApi.SYNC_ANNOTATION);
+            if (seen.contains(record.id())
+                    || record.createdAt().plus(CREATE_GRACE).isAfter(now)
+                    || (pending != null && record.requestKey().equals("manual:" + pending))) {
                 continue;
             }
             String jobName =
@@ -428,6 +439,7 @@ public class ConnectionReconciler implements Reconciler<Connection> {
         String source = record.source();
         if (outcome == JobStatus.SUCCEEDED) {
             status.streams = result.map(ConnectionReconciler::streamStates).orElse(status.streams);
+            result.ifPresent(r -> copyFileLedgers(connection, source, record.id(), ended, r));
             status.lastSuccessAt = ended.truncatedTo(ChronoUnit.SECONDS).toString();
             log(
                     connection,
@@ -450,6 +462,49 @@ public class ConnectionReconciler implements Reconciler<Connection> {
                     connection,
                     outcome == JobStatus.CANCELLED ? "SyncCancelled" : "SyncFailed",
                     "Job " + job.getMetadata().getName() + ": " + error);
+        }
+    }
+
+    /**
+     * Copies each file stream's ledger, as the sync committed it in the destination, into the store
+     * so the API can list files with their load status. Files already in the copy with the same
+     * size and modification time keep the job that loaded them; new or changed ones get this job. A
+     * stream whose ledger did not fit the result keeps its previous copy.
+     */
+    private void copyFileLedgers(
+            Connection connection, String source, long jobId, Instant ended, JsonNode result) {
+        String ns = connection.getMetadata().getNamespace();
+        Map<String, FileLedgerEntry> known = new java.util.HashMap<>();
+        for (FileLedgerEntry entry : store.fileLedger(ns, source)) {
+            known.put(entry.path(), entry);
+        }
+        for (JsonNode stream : result.path("streams")) {
+            if (!stream.path("files").isArray() || stream.path("filesOmitted").asBoolean(false)) {
+                continue;
+            }
+            List<FileLedgerEntry> entries = new java.util.ArrayList<>();
+            for (JsonNode file : stream.path("files")) {
+                String path = file.path("path").asText();
+                long size = file.path("size").asLong();
+                Instant modified =
+                        file.hasNonNull("modified")
+                                ? Instant.parse(file.path("modified").asText())
+                                : null;
+                FileLedgerEntry before = known.get(path);
+                boolean unchanged =
+                        before != null
+                                && before.size() == size
+                                && java.util.Objects.equals(before.modified(), modified);
+                entries.add(
+                        new FileLedgerEntry(
+                                path,
+                                size,
+                                modified,
+                                file.path("rows").asLong(),
+                                unchanged ? before.jobId() : Long.valueOf(jobId),
+                                unchanged ? before.loadedAt() : ended));
+            }
+            store.replaceFileLedger(ns, source, stream.path("name").asText(), entries);
         }
     }
 

@@ -303,6 +303,9 @@ public final class InProcessJobRunner implements AutoCloseable {
         try {
             client.pods().resource(copy).updateStatus();
         } catch (KubernetesClientException e) {
+            if (e.getCode() == 404) {
+                return; // deleted with its Job (a cancel): nothing left to record
+            }
             LOG.warn(
                     "Could not record the end of pod {}: {}",
                     pod.getMetadata().getName(),
