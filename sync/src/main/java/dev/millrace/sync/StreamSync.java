@@ -7,13 +7,15 @@ import dev.millrace.sync.destination.duckdb.LandingTable;
 import dev.millrace.sync.destination.duckdb.RowStamp;
 import dev.millrace.sync.destination.duckdb.StagedRows;
 import dev.millrace.sync.destination.duckdb.WriteCounts;
+import dev.millrace.sync.plan.SourcePlan;
 import dev.millrace.sync.plan.StreamPlan;
 import dev.millrace.sync.plan.SyncMode;
 import dev.millrace.sync.plan.SyncPlan;
+import dev.millrace.sync.result.FileEntry;
 import dev.millrace.sync.result.StreamResult;
 import dev.millrace.sync.result.SyncFailure;
+import dev.millrace.sync.source.FileScan;
 import dev.millrace.sync.source.csv.CsvFolder;
-import dev.millrace.sync.source.csv.CsvScan;
 import dev.millrace.sync.source.csv.SourceFile;
 import dev.millrace.sync.state.FileChanges;
 import dev.millrace.sync.state.LedgerEntry;
@@ -21,6 +23,8 @@ import dev.millrace.sync.state.StateStore;
 import dev.millrace.sync.state.StreamState;
 import java.io.IOException;
 import java.sql.SQLException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -61,7 +65,7 @@ final class StreamSync {
     private final SyncPlan plan;
     private final StreamPlan stream;
     private final CsvFolder folder;
-    private final CsvScan scan;
+    private final FileScan scan;
     private final DuckDbSession session;
     private final StateStore state;
     private final RowStamp stamp;
@@ -78,7 +82,7 @@ final class StreamSync {
         this.plan = plan;
         this.stream = stream;
         this.folder = folder;
-        this.scan = new CsvScan(plan.source().files().header(), plan.source().files().delimiter());
+        this.scan = FileScan.of(plan.source());
         this.session = session;
         this.state = state;
         this.stamp = stamp;
@@ -117,7 +121,8 @@ final class StreamSync {
                             + table.displayName()
                             + " not created");
             state.clearLedger(stream.name());
-            return result(table, 0, new WriteCounts(0, 0, 0), 0, 0, current.size(), null, 0);
+            return result(
+                    table, 0, new WriteCounts(0, 0, 0), 0, 0, current.size(), null, 0, List.of());
         }
 
         long bytes = toLoad.stream().mapToLong(SourceFile::size).sum();
@@ -200,7 +205,21 @@ final class StreamSync {
                 toLoad.size(),
                 current.size(),
                 cursor,
-                rowsAfter);
+                rowsAfter,
+                committedFiles());
+    }
+
+    /** The stream's ledger as this transaction leaves it, for the result. */
+    private List<FileEntry> committedFiles() throws SQLException {
+        return state.ledger(stream.name()).stream()
+                .map(
+                        entry ->
+                                new FileEntry(
+                                        entry.path(),
+                                        entry.size(),
+                                        Instant.EPOCH.plus(entry.mtimeMicros(), ChronoUnit.MICROS),
+                                        entry.rows()))
+                .toList();
     }
 
     private Write write() {
@@ -295,7 +314,9 @@ final class StreamSync {
      * strings.
      */
     private void checkDialectWasFound(StagedRows staged) throws SQLException {
-        if (plan.source().files().delimiter() != null || !plan.source().files().header()) {
+        if (!SourcePlan.CSV.equals(plan.source().type())
+                || plan.source().files().delimiter() != null
+                || !plan.source().files().header()) {
             return;
         }
         for (Column column : staged.columns()) {
@@ -321,7 +342,8 @@ final class StreamSync {
             int filesLoaded,
             int filesTotal,
             String cursor,
-            long tableRowCount) {
+            long tableRowCount,
+            List<FileEntry> files) {
         return new StreamResult(
                 stream.name(),
                 table.displayName(),
@@ -335,6 +357,8 @@ final class StreamSync {
                 tableRowCount,
                 filesLoaded,
                 filesTotal,
-                cursor);
+                cursor,
+                files,
+                null);
     }
 }

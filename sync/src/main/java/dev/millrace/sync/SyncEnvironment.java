@@ -11,8 +11,13 @@ import java.util.Map;
  * @param dataRoot resolves relative source directories
  * @param warehouseRoot resolves relative DuckDB database paths
  * @param duckDbMemoryLimit DuckDB's {@code memory_limit}, e.g. {@code 512MB}
+ * @param variables the whole environment, where secrets named by the plan are looked up
  */
-public record SyncEnvironment(Path dataRoot, Path warehouseRoot, String duckDbMemoryLimit) {
+public record SyncEnvironment(
+        Path dataRoot,
+        Path warehouseRoot,
+        String duckDbMemoryLimit,
+        Map<String, String> variables) {
 
     public static final String DATA_ROOT = "MILLRACE_DATA_ROOT";
     public static final String WAREHOUSE_ROOT = "MILLRACE_WAREHOUSE_ROOT";
@@ -29,7 +34,25 @@ public record SyncEnvironment(Path dataRoot, Path warehouseRoot, String duckDbMe
         return new SyncEnvironment(
                 Path.of(valueOr(env, DATA_ROOT, DEFAULT_DATA_ROOT)),
                 Path.of(valueOr(env, WAREHOUSE_ROOT, DEFAULT_WAREHOUSE_ROOT)),
-                valueOr(env, DUCKDB_MEMORY_LIMIT, DEFAULT_DUCKDB_MEMORY_LIMIT));
+                valueOr(env, DUCKDB_MEMORY_LIMIT, DEFAULT_DUCKDB_MEMORY_LIMIT),
+                Map.copyOf(env));
+    }
+
+    /** An environment variable, or null when unset. */
+    public String variable(String name) {
+        return variables.get(name);
+    }
+
+    @Override
+    public String toString() {
+        // The variables hold secrets: never print them.
+        return "SyncEnvironment[dataRoot="
+                + dataRoot
+                + ", warehouseRoot="
+                + warehouseRoot
+                + ", duckDbMemoryLimit="
+                + duckDbMemoryLimit
+                + "]";
     }
 
     static String valueOr(Map<String, String> env, String name, String fallback) {

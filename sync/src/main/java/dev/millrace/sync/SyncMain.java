@@ -2,13 +2,18 @@ package dev.millrace.sync;
 
 import dev.millrace.sync.plan.InvalidPlanException;
 import dev.millrace.sync.plan.PlanJson;
+import dev.millrace.sync.plan.SourcePlan;
 import dev.millrace.sync.plan.SyncPlan;
 import dev.millrace.sync.result.SyncResult;
+import dev.millrace.sync.source.jdbc.JdbcCatalog;
+import dev.millrace.sync.source.jdbc.JdbcSource;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +35,7 @@ public final class SyncMain {
     public static final int EXIT_FAILED = 1;
     public static final int EXIT_INVALID_PLAN = 2;
 
-    private static final String USAGE = "usage: sync [--plan <json> | --plan @<file>]";
+    private static final String USAGE = "usage: sync [--discover] [--plan <json> | --plan @<file>]";
 
     private SyncMain() {}
 
@@ -65,6 +70,14 @@ public final class SyncMain {
      * the calling thread cancels the sync.
      */
     public static int run(String[] args, Map<String, String> env, PrintStream out) {
+        if (List.of(args).contains("--discover")) {
+            return discover(
+                    List.of(args).stream()
+                            .filter(arg -> !arg.equals("--discover"))
+                            .toArray(String[]::new),
+                    env,
+                    out);
+        }
         Instant startedAt = Instant.now();
         SyncLog log = line -> out.println(Instant.now() + " " + line);
         SyncResult result;
@@ -98,6 +111,34 @@ public final class SyncMain {
             }
         }
         return exitCode;
+    }
+
+    /**
+     * Prints the catalog of a jdbc source (streams, columns with source and landed types, primary
+     * keys, cursor candidates) as one JSON line. Only the plan's source is used.
+     */
+    private static int discover(String[] args, Map<String, String> env, PrintStream out) {
+        try {
+            SourcePlan source = PlanJson.readSource(planJson(args, env));
+            try (Connection connection =
+                    JdbcSource.open(source.jdbc(), SyncEnvironment.from(env))) {
+                out.println(JdbcCatalog.discover(connection));
+                return EXIT_SUCCEEDED;
+            }
+        } catch (InvalidPlanException e) {
+            out.println(errorJson("invalid plan: " + e.getMessage()));
+            return EXIT_INVALID_PLAN;
+        } catch (SQLException | RuntimeException e) {
+            out.println(errorJson("discovery failed: " + e.getMessage()));
+            return EXIT_FAILED;
+        }
+    }
+
+    private static String errorJson(String message) {
+        return com.fasterxml.jackson.databind.node.JsonNodeFactory.instance
+                .objectNode()
+                .put("error", message)
+                .toString();
     }
 
     private static String planJson(String[] args, Map<String, String> env) {

@@ -11,10 +11,12 @@ import dev.millrace.sync.result.StreamResult;
 import dev.millrace.sync.result.SyncFailure;
 import dev.millrace.sync.result.SyncResult;
 import dev.millrace.sync.source.csv.CsvFolder;
+import dev.millrace.sync.source.jdbc.JdbcSource;
 import dev.millrace.sync.state.StateStore;
 import java.nio.file.FileSystemException;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -46,29 +48,36 @@ public final class SyncRunner {
         PlanValidator.check(plan);
         Instant startedAt = Instant.now();
         Path databaseFile;
-        Path sourceDirectory;
+        Path sourceDirectory = null;
         try {
             databaseFile =
                     env.databaseFile(plan.destination().duckdb().path())
                             .toAbsolutePath()
                             .normalize();
-            sourceDirectory =
-                    env.sourceDirectory(plan.source().files().directory())
-                            .toAbsolutePath()
-                            .normalize();
+            if (plan.source().isFileSource()) {
+                sourceDirectory =
+                        env.sourceDirectory(plan.source().files().directory())
+                                .toAbsolutePath()
+                                .normalize();
+            }
         } catch (InvalidPathException e) {
             return failure(plan, startedAt, null, e);
         }
         log.info(
                 String.format(
-                        "sync job %d of connection %s/%s: %d stream(s) from csv source %s (%s) into"
+                        "sync job %d of connection %s/%s: %d stream(s) from %s source %s (%s) into"
                                 + " duckdb %s, schema %s",
                         plan.jobId(),
                         plan.namespace(),
                         plan.connection(),
                         plan.streams().size(),
+                        plan.source().type(),
                         plan.source().name(),
-                        sourceDirectory,
+                        sourceDirectory != null
+                                ? sourceDirectory
+                                : plan.source().jdbc().driver()
+                                        + " database "
+                                        + plan.source().jdbc().database(),
                         databaseFile,
                         plan.destination().schema()));
 
@@ -79,11 +88,25 @@ public final class SyncRunner {
                 StateStore state = new StateStore(session, plan.namespace(), plan.connection());
                 RowStamp stamp = new RowStamp(startedAt, plan.jobId());
                 List<StreamResult> streams = new ArrayList<>();
-                for (StreamPlan stream : plan.streams()) {
-                    currentStream = stream.name();
-                    CsvFolder folder = new CsvFolder(sourceDirectory, globOf(plan, stream));
-                    streams.add(
-                            new StreamSync(plan, stream, folder, session, state, stamp, log).run());
+                if (plan.source().isFileSource()) {
+                    for (StreamPlan stream : plan.streams()) {
+                        currentStream = stream.name();
+                        CsvFolder folder = new CsvFolder(sourceDirectory, globOf(plan, stream));
+                        streams.add(
+                                new StreamSync(plan, stream, folder, session, state, stamp, log)
+                                        .run());
+                    }
+                } else {
+                    try (Connection source = JdbcSource.open(plan.source().jdbc(), env)) {
+                        for (StreamPlan stream : plan.streams()) {
+                            currentStream = stream.name();
+                            streams.add(
+                                    new JdbcStreamSync(
+                                                    plan, stream, source, session, state, stamp,
+                                                    log)
+                                            .run());
+                        }
+                    }
                 }
                 currentStream = null;
                 watch.close();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.millrace.sync.plan.StreamPlan;
 import dev.millrace.sync.plan.SyncMode;
+import dev.millrace.sync.result.FileEntry;
 import dev.millrace.sync.result.StreamResult;
 import dev.millrace.sync.result.SyncResult;
 import dev.millrace.sync.result.SyncStatus;
@@ -113,6 +114,33 @@ class IncrementalAppendTest {
         assertThat(orders.filesTotal()).isEqualTo(2);
         assertThat(orders.tableRowCount()).isEqualTo(5);
         assertThat(fixture.snapshot()).isEqualTo(before);
+    }
+
+    @Test
+    void resultListsTheLedgerAsCommittedIncludingUnchangedAndWithoutDeletedFiles()
+            throws Exception {
+        writeJanuaryAndFebruary();
+        fixture.sync(fixture.plan(INCREMENTAL));
+        fixture.delete("orders-2026-02.csv");
+        Path march = fixture.writeCsv("orders-2026-03.csv", HEADER, "6,fay,30.00,2026-03-01");
+
+        SyncResult result = fixture.sync(fixture.plan(INCREMENTAL));
+
+        assertThat(result.streams().get(0).files())
+                .containsExactly(
+                        new FileEntry(
+                                "orders-2026-01.csv",
+                                Files.size(fixture.sourceDir.resolve("orders-2026-01.csv")),
+                                Files.getLastModifiedTime(
+                                                fixture.sourceDir.resolve("orders-2026-01.csv"))
+                                        .toInstant(),
+                                3),
+                        new FileEntry(
+                                "orders-2026-03.csv",
+                                Files.size(march),
+                                Files.getLastModifiedTime(march).toInstant(),
+                                1));
+        assertThat(result.streams().get(0).filesOmitted()).isNull();
     }
 
     @Test

@@ -38,6 +38,10 @@ final class SyncFixture {
     final Path warehouseRoot;
     final Path sourceDir;
     final List<String> log = Collections.synchronizedList(new ArrayList<>());
+
+    /** The source the plans read; a CSV folder unless a test sets another. */
+    SourcePlan source = new SourcePlan("orders", "csv", new FilesPlan("orders", null, ",", true));
+
     private long nextJobId = 1;
     private long nextMtimeSeconds = Instant.parse("2026-02-01T00:00:00Z").getEpochSecond();
 
@@ -47,11 +51,14 @@ final class SyncFixture {
         this.sourceDir = Files.createDirectories(dataRoot.resolve("orders"));
     }
 
+    /** Extra environment variables of the sync, e.g. a password a jdbc plan names. */
+    final Map<String, String> variables = new java.util.HashMap<>();
+
     SyncEnvironment environment() {
-        return SyncEnvironment.from(
-                Map.of(
-                        SyncEnvironment.DATA_ROOT, dataRoot.toString(),
-                        SyncEnvironment.WAREHOUSE_ROOT, warehouseRoot.toString()));
+        Map<String, String> env = new java.util.HashMap<>(variables);
+        env.put(SyncEnvironment.DATA_ROOT, dataRoot.toString());
+        env.put(SyncEnvironment.WAREHOUSE_ROOT, warehouseRoot.toString());
+        return SyncEnvironment.from(env);
     }
 
     Path database() {
@@ -90,6 +97,32 @@ final class SyncFixture {
         return file;
     }
 
+    /** Writes a file of any format, newer than every file written before. */
+    Path writeText(String name, String content) throws IOException {
+        Path file = sourceDir.resolve(name);
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, content, StandardCharsets.UTF_8);
+        Files.setLastModifiedTime(file, FileTime.from(Instant.ofEpochSecond(nextMtimeSeconds++)));
+        return file;
+    }
+
+    /** Writes a Parquet file holding the rows of {@code query}, as DuckDB's COPY writes it. */
+    Path writeParquet(String name, String query) throws IOException, SQLException {
+        Path file = sourceDir.resolve(name);
+        Files.createDirectories(file.getParent());
+        try (Connection connection = DriverManager.getConnection("jdbc:duckdb:");
+                Statement statement = connection.createStatement()) {
+            statement.execute(
+                    "COPY ("
+                            + query
+                            + ") TO '"
+                            + file.toString().replace("'", "''")
+                            + "' (FORMAT parquet)");
+        }
+        Files.setLastModifiedTime(file, FileTime.from(Instant.ofEpochSecond(nextMtimeSeconds++)));
+        return file;
+    }
+
     void delete(String name) throws IOException {
         Files.delete(sourceDir.resolve(name));
     }
@@ -111,7 +144,7 @@ final class SyncFixture {
                 nextJobId++,
                 "default",
                 CONNECTION,
-                new SourcePlan("orders", "csv", new FilesPlan("orders", null, ",", true)),
+                source,
                 new DestinationPlan("warehouse", "duckdb", new DuckDbPlan(DATABASE), SCHEMA),
                 List.of(streams),
                 fullRefresh,

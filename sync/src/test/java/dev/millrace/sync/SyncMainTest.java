@@ -89,7 +89,8 @@ class SyncMainTest {
                             + "\"syncMode\":\"incremental_append\",\"rowsRead\":2,\"rowsWritten\":2,"
                             + "\"inserts\":2,\"updates\":0,\"deletes\":0,\"bytes\":")
                 .contains(
-                        "\"tableRowCount\":2,\"filesLoaded\":1,\"filesTotal\":1,\"cursor\":null}]")
+                        "\"tableRowCount\":2,\"filesLoaded\":1,\"filesTotal\":1,\"cursor\":null,"
+                                + "\"files\":[{\"path\":\"orders-1.csv\",\"size\":")
                 .doesNotContain("\"error\"");
         assertThat(fixture.count("raw_orders.orders")).isEqualTo(2);
     }

@@ -18,4 +18,14 @@ public class SourceStream {
     @Size(min = 1, max = 256)
     @JsonPropertyDescription("For file sources: the files of this stream, overriding files.glob.")
     public String glob;
+
+    @Size(min = 1, max = 512)
+    @JsonPropertyDescription(
+            "For jdbc sources: the table or view read, optionally schema.table; default: the"
+                    + " stream name.")
+    public String table;
+
+    @Size(min = 1, max = 65536)
+    @JsonPropertyDescription("For jdbc sources: a SELECT read instead of a table.")
+    public String query;
 }

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.millrace.crds.connection.Connection;
 import dev.millrace.crds.connection.ConnectionStream;
 import dev.millrace.crds.connection.SyncMode;
+import dev.millrace.crds.connector.Connector;
+import dev.millrace.crds.connector.ConnectorSpec;
 import dev.millrace.crds.destination.Destination;
 import dev.millrace.crds.destination.DestinationType;
 import dev.millrace.crds.source.FileSource;
@@ -94,6 +96,9 @@ public final class SyncPlanBuilder {
         return chosen;
     }
 
+    /** The environment variable a database source's password reaches the Job in. */
+    public static final String SOURCE_PASSWORD_ENV = "MILLRACE_SOURCE_PASSWORD";
+
     public static ObjectNode build(
             long jobId,
             Connection connection,
@@ -101,12 +106,31 @@ public final class SyncPlanBuilder {
             Destination destination,
             boolean fullRefresh)
             throws InvalidConnection {
-        if (source.getSpec().type != SourceType.CSV) {
+        return build(jobId, connection, source, null, destination, fullRefresh);
+    }
+
+    /**
+     * @param connector the Connector a jdbc source's {@code connectorRef} names; unused for file
+     *     sources
+     */
+    public static ObjectNode build(
+            long jobId,
+            Connection connection,
+            Source source,
+            Connector connector,
+            Destination destination,
+            boolean fullRefresh)
+            throws InvalidConnection {
+        if (source.getSpec().type == SourceType.JDBC) {
+            return buildJdbc(jobId, connection, source, connector, destination, fullRefresh);
+        }
+        if (!source.getSpec().type.isFileType()) {
             throw new InvalidConnection(
                     "UnsupportedSource",
                     "source type "
                             + source.getSpec().type.name().toLowerCase(Locale.ROOT)
-                            + " cannot be synced by this version of Millrace (csv can)");
+                            + " cannot be synced by this version of Millrace (csv, parquet and json"
+                            + " can)");
         }
         if (destination.getSpec().type != DestinationType.DUCKDB) {
             throw new InvalidConnection(
@@ -123,15 +147,28 @@ public final class SyncPlanBuilder {
 
         ObjectNode src = plan.putObject("source");
         src.put("name", source.getMetadata().getName());
-        src.put("type", "csv");
+        String type = source.getSpec().type.name().toLowerCase(Locale.ROOT);
+        src.put("type", type);
         FileSource files = source.getSpec().files;
         ObjectNode f = src.putObject("files");
         f.put("directory", files.directory);
-        f.put("glob", files.glob == null ? "*.csv" : files.glob);
-        if (files.delimiter != null) {
-            f.put("delimiter", files.delimiter);
+        // Without a glob the engine picks the type's own (*.parquet, *.{json,jsonl,ndjson}). The
+        // CRD defaults glob to *.csv for every type, which for a parquet or json folder can only
+        // mean "not set".
+        boolean csvDefaultOnOtherType =
+                source.getSpec().type != SourceType.CSV && "*.csv".equals(files.glob);
+        if (files.glob != null && !csvDefaultOnOtherType) {
+            f.put("glob", files.glob);
         }
-        f.put("header", files.header == null || files.header);
+        if (source.getSpec().type == SourceType.CSV) {
+            if (files.delimiter != null) {
+                f.put("delimiter", files.delimiter);
+            }
+            f.put("header", files.header == null || files.header);
+        }
+        if (source.getSpec().type == SourceType.JSON && files.format != null) {
+            f.put("format", files.format.wireName());
+        }
 
         ObjectNode dst = plan.putObject("destination");
         dst.put("name", destination.getMetadata().getName());
@@ -160,6 +197,125 @@ public final class SyncPlanBuilder {
                     .filter(o -> o.name.equals(cs.name) && o.glob != null)
                     .findFirst()
                     .ifPresent(o -> s.put("glob", o.glob));
+        }
+        plan.put("fullRefresh", fullRefresh);
+        plan.put("allowEmptyReplace", Boolean.TRUE.equals(connection.getSpec().allowEmptyReplace));
+        return plan;
+    }
+
+    private static ObjectNode buildJdbc(
+            long jobId,
+            Connection connection,
+            Source source,
+            Connector connector,
+            Destination destination,
+            boolean fullRefresh)
+            throws InvalidConnection {
+        if (connector == null) {
+            throw new InvalidConnection(
+                    "ConnectorNotFound",
+                    "jdbc source "
+                            + source.getMetadata().getName()
+                            + " needs the Connector its connectorRef names");
+        }
+        ConnectorSpec spec = connector.getSpec();
+        String driver =
+                switch (spec.type) {
+                    case POSTGRES -> "postgres";
+                    case SQLITE -> "sqlite";
+                    case DUCKDB -> "duckdb";
+                    default ->
+                            throw new InvalidConnection(
+                                    "UnsupportedConnector",
+                                    "connector type "
+                                            + spec.type.name().toLowerCase(Locale.ROOT)
+                                            + " cannot be read by this version of Millrace"
+                                            + " (postgres, sqlite and duckdb can)");
+                };
+        if (destination.getSpec().type != DestinationType.DUCKDB) {
+            throw new InvalidConnection(
+                    "UnsupportedDestination",
+                    "destination type "
+                            + destination.getSpec().type.name().toLowerCase(Locale.ROOT)
+                            + " cannot be written by this version of Millrace (duckdb can)");
+        }
+        JsonNodeFactory json = JsonNodeFactory.instance;
+        ObjectNode plan = json.objectNode();
+        plan.put("jobId", jobId);
+        plan.put("namespace", connection.getMetadata().getNamespace());
+        plan.put("connection", connection.getMetadata().getName());
+        ObjectNode src = plan.putObject("source");
+        src.put("name", source.getMetadata().getName());
+        src.put("type", "jdbc");
+        ObjectNode jdbc = src.putObject("jdbc");
+        jdbc.put("driver", driver);
+        if (spec.host != null) {
+            jdbc.put("host", spec.host);
+        }
+        if (spec.port != null) {
+            jdbc.put("port", spec.port);
+        }
+        jdbc.put("database", spec.database);
+        if (spec.username != null) {
+            jdbc.put("username", spec.username);
+        }
+        if (spec.secretRef != null && spec.secretRef.getName() != null) {
+            // Names only: SyncJobFactory turns them into a secretKeyRef env var.
+            jdbc.put("passwordEnv", SOURCE_PASSWORD_ENV);
+            ObjectNode ref = jdbc.putObject("passwordSecretRef");
+            ref.put("name", spec.secretRef.getName());
+            ref.put("key", spec.secretRef.getKey());
+        }
+        ObjectNode options = jdbc.putObject("options");
+        if (spec.options != null) {
+            spec.options.forEach(options::put);
+        }
+
+        ObjectNode dst = plan.putObject("destination");
+        dst.put("name", destination.getMetadata().getName());
+        dst.put("type", "duckdb");
+        dst.putObject("duckdb").put("path", destination.getSpec().duckdbPath());
+        dst.put("schema", schemaOf(connection, destination));
+
+        ArrayNode streams = plan.putArray("streams");
+        List<SourceStream> offered = streamsOf(source);
+        // A table has no files to tell new rows from old ones: without streams chosen (and so
+        // without a cursor) every table is copied whole.
+        boolean defaulted =
+                connection.getSpec().streams == null || connection.getSpec().streams.isEmpty();
+        for (ConnectionStream cs : selectedStreams(connection, source)) {
+            SyncMode mode =
+                    defaulted
+                            ? SyncMode.FULL_REFRESH_OVERWRITE
+                            : cs.syncMode == null ? SyncMode.INCREMENTAL_APPEND : cs.syncMode;
+            if (mode == SyncMode.INCREMENTAL_APPEND && cs.cursorField == null) {
+                throw new InvalidConnection(
+                        "CursorRequired",
+                        "stream \""
+                                + cs.name
+                                + "\" of jdbc source "
+                                + source.getMetadata().getName()
+                                + " needs a cursorField for incremental_append");
+            }
+            ObjectNode s = streams.addObject();
+            s.put("name", cs.name);
+            s.put("syncMode", mode.wireName());
+            if (cs.cursorField == null) {
+                s.putNull("cursorField");
+            } else {
+                s.put("cursorField", cs.cursorField);
+            }
+            ArrayNode pk = s.putArray("primaryKey");
+            if (cs.primaryKey != null) {
+                cs.primaryKey.forEach(pk::add);
+            }
+            SourceStream declared =
+                    offered.stream().filter(o -> o.name.equals(cs.name)).findFirst().orElseThrow();
+            if (declared.query != null) {
+                s.put("query", declared.query);
+            } else {
+                s.put("table", declared.table != null ? declared.table : declared.name);
+            }
         }
         plan.put("fullRefresh", fullRefresh);
         plan.put("allowEmptyReplace", Boolean.TRUE.equals(connection.getSpec().allowEmptyReplace));

@@ -1,5 +1,6 @@
 package dev.millrace.operator.job;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.millrace.crds.common.JobNames;
 import dev.millrace.crds.common.MillraceApi;
@@ -60,6 +61,22 @@ public final class SyncJobFactory {
                         .withName("MILLRACE_WAREHOUSE_ROOT")
                         .withValue("/warehouse")
                         .build());
+        // A database source's password: the plan names the variable and the Secret key (never
+        // the value); the kubelet resolves it from the Secret.
+        JsonNode jdbc = plan.path("source").path("jdbc");
+        JsonNode secret = jdbc.path("passwordSecretRef");
+        if (jdbc.hasNonNull("passwordEnv") && secret.hasNonNull("name")) {
+            env.add(
+                    new EnvVarBuilder()
+                            .withName(jdbc.path("passwordEnv").asText())
+                            .withNewValueFrom()
+                            .withNewSecretKeyRef()
+                            .withName(secret.path("name").asText())
+                            .withKey(secret.path("key").asText("password"))
+                            .endSecretKeyRef()
+                            .endValueFrom()
+                            .build());
+        }
 
         List<Volume> volumes = new ArrayList<>();
         List<VolumeMount> mounts = new ArrayList<>();

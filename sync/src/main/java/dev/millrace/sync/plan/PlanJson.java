@@ -44,6 +44,34 @@ public final class PlanJson {
         return plan;
     }
 
+    /**
+     * The source of a plan for discovery, which needs no streams or destination; only a jdbc source
+     * can be discovered.
+     */
+    public static SourcePlan readSource(String json) {
+        if (json == null || json.isBlank()) {
+            throw new InvalidPlanException(
+                    List.of("plan: empty; pass --plan or set MILLRACE_SYNC_PLAN"));
+        }
+        SourcePlan source;
+        try {
+            source = MAPPER.treeToValue(MAPPER.readTree(json).path("source"), SourcePlan.class);
+        } catch (JsonMappingException e) {
+            throw new InvalidPlanException(List.of(describe(e)));
+        } catch (JsonProcessingException e) {
+            throw new InvalidPlanException(
+                    List.of("plan: not valid JSON: " + e.getOriginalMessage()));
+        }
+        if (source == null || !SourcePlan.JDBC.equals(source.type())) {
+            throw new InvalidPlanException(List.of("source.type: discovery needs a jdbc source"));
+        }
+        List<String> problems = PlanValidator.sourceProblems(source);
+        if (!problems.isEmpty()) {
+            throw new InvalidPlanException(problems);
+        }
+        return source;
+    }
+
     /** The plan as the Job receives it; null fields are written as null, as the operator's are. */
     public static String write(SyncPlan plan) {
         try {

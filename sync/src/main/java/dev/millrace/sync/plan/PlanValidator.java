@@ -1,5 +1,6 @@
 package dev.millrace.sync.plan;
 
+import dev.millrace.sync.source.json.JsonScan;
 import java.nio.file.FileSystems;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -39,6 +40,16 @@ public final class PlanValidator {
         checkSource(problems, plan.source());
         checkDestination(problems, plan.destination());
         checkStreams(problems, plan.streams());
+        if (plan.source() != null && SourcePlan.JDBC.equals(plan.source().type())) {
+            checkJdbcStreams(problems, plan.streams());
+        }
+        return problems;
+    }
+
+    /** The problems of a plan's source alone. */
+    public static List<String> sourceProblems(SourcePlan source) {
+        List<String> problems = new ArrayList<>();
+        checkSource(problems, source);
         return problems;
     }
 
@@ -49,21 +60,65 @@ public final class PlanValidator {
         }
         if (source.type() == null) {
             problems.add("source.type: required");
-        } else if (!SourcePlan.CSV.equals(source.type())) {
+        } else if (SourcePlan.JDBC.equals(source.type())) {
+            checkJdbc(problems, source.jdbc());
+            return;
+        } else if (!SourcePlan.FILE_TYPES.contains(source.type())) {
             problems.add(
                     "source.type: unsupported value \""
                             + source.type()
-                            + "\" (this sync engine reads csv)");
+                            + "\" (this sync engine reads "
+                            + String.join(", ", SourcePlan.FILE_TYPES)
+                            + ", jdbc)");
         }
         FilesPlan files = source.files();
         if (files == null) {
-            problems.add("source.files: required for a csv source");
+            problems.add("source.files: required for a file source");
             return;
         }
         requireText(problems, "source.files.directory", files.directory());
         checkGlob(problems, "source.files.glob", files.glob());
         if (files.delimiter() != null && files.delimiter().isEmpty()) {
             problems.add("source.files.delimiter: must not be empty (omit it to let DuckDB sniff)");
+        }
+        if (files.format() != null) {
+            if (!SourcePlan.JSON.equals(source.type())) {
+                problems.add("source.files.format: only json sources have a format");
+            } else if (!JsonScan.FORMATS.contains(files.format())) {
+                problems.add(
+                        "source.files.format: unsupported value \""
+                                + files.format()
+                                + "\" (expected one of "
+                                + String.join(", ", JsonScan.FORMATS)
+                                + ")");
+            }
+        }
+    }
+
+    private static void checkJdbc(List<String> problems, JdbcPlan jdbc) {
+        if (jdbc == null) {
+            problems.add("source.jdbc: required for a jdbc source");
+            return;
+        }
+        if (jdbc.driver() == null) {
+            problems.add("source.jdbc.driver: required (one of postgres, sqlite, duckdb)");
+        } else if (!JdbcPlan.DRIVERS.contains(jdbc.driver())) {
+            problems.add(
+                    "source.jdbc.driver: unsupported value \""
+                            + jdbc.driver()
+                            + "\" (expected one of "
+                            + String.join(", ", JdbcPlan.DRIVERS)
+                            + ")");
+        }
+        requireText(problems, "source.jdbc.database", jdbc.database());
+        if (JdbcPlan.POSTGRES.equals(jdbc.driver())) {
+            requireText(problems, "source.jdbc.host", jdbc.host());
+        }
+        if (jdbc.port() != null && (jdbc.port() < 1 || jdbc.port() > 65535)) {
+            problems.add("source.jdbc.port: must be between 1 and 65535, was " + jdbc.port());
+        }
+        if (jdbc.passwordEnv() != null) {
+            requireText(problems, "source.jdbc.passwordEnv", jdbc.passwordEnv());
         }
     }
 
@@ -144,6 +199,28 @@ public final class PlanValidator {
             }
             if (stream.glob() != null) {
                 checkGlob(problems, field + ".glob", stream.glob());
+            }
+        }
+    }
+
+    private static void checkJdbcStreams(List<String> problems, List<StreamPlan> streams) {
+        for (int index = 0; index < streams.size(); index++) {
+            String field = "streams[" + index + "]";
+            StreamPlan stream = streams.get(index);
+            if (stream == null) {
+                continue;
+            }
+            if ((stream.table() == null) == (stream.query() == null)) {
+                problems.add(field + ": a jdbc stream needs exactly one of table and query");
+            } else if (stream.table() != null) {
+                requireText(problems, field + ".table", stream.table());
+            } else {
+                requireText(problems, field + ".query", stream.query());
+            }
+            // A table has no files to tell new rows from old ones: only a cursor can.
+            if (stream.syncMode() == SyncMode.INCREMENTAL_APPEND && !stream.hasCursor()) {
+                problems.add(
+                        field + ".cursorField: required by incremental_append on a jdbc source");
             }
         }
     }

@@ -1,13 +1,44 @@
 package dev.millrace.sync.plan;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.List;
+
 /**
  * The source side of a sync.
  *
  * @param name the Source resource's name, for logs
- * @param type the source type; this engine reads {@code csv}
+ * @param type the source type: {@code csv}, {@code parquet}, {@code json} or {@code jdbc}
  * @param files the folder settings of a file source
+ * @param jdbc the database of a {@code jdbc} source
  */
-public record SourcePlan(String name, String type, FilesPlan files) {
+public record SourcePlan(
+        String name,
+        String type,
+        FilesPlan files,
+        @JsonInclude(JsonInclude.Include.NON_NULL) JdbcPlan jdbc) {
 
     public static final String CSV = "csv";
+    public static final String PARQUET = "parquet";
+    public static final String JSON = "json";
+    public static final String JDBC = "jdbc";
+
+    /** The file formats DuckDB reads itself. */
+    public static final List<String> FILE_TYPES = List.of(CSV, PARQUET, JSON);
+
+    public SourcePlan {
+        if (files != null && files.glob() == null) {
+            files = files.withGlob(FilesPlan.defaultGlob(type));
+        }
+    }
+
+    /** A file source. */
+    public SourcePlan(String name, String type, FilesPlan files) {
+        this(name, type, files, null);
+    }
+
+    @JsonIgnore
+    public boolean isFileSource() {
+        return FILE_TYPES.contains(type);
+    }
 }

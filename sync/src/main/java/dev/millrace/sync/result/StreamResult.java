@@ -1,5 +1,8 @@
 package dev.millrace.sync.result;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.List;
+
 /**
  * What one stream's sync committed.
  *
@@ -14,6 +17,9 @@ package dev.millrace.sync.result;
  * @param filesLoaded files read by this run
  * @param filesTotal files currently matching the stream's glob
  * @param cursor the saved cursor after this run, if the stream has a cursor
+ * @param files a file source's ledger as committed (every file the stream holds rows of); absent
+ *     for other sources, and dropped when the result would not fit the termination message
+ * @param filesOmitted true when {@code files} was dropped to fit the termination message
  */
 public record StreamResult(
         String name,
@@ -28,4 +34,64 @@ public record StreamResult(
         long tableRowCount,
         int filesLoaded,
         int filesTotal,
-        String cursor) {}
+        String cursor,
+        @JsonInclude(JsonInclude.Include.NON_NULL) List<FileEntry> files,
+        @JsonInclude(JsonInclude.Include.NON_NULL) Boolean filesOmitted) {
+
+    public StreamResult {
+        files = files == null ? null : List.copyOf(files);
+    }
+
+    /** A stream without a file ledger. */
+    public StreamResult(
+            String name,
+            String table,
+            String syncMode,
+            long rowsRead,
+            long rowsWritten,
+            long inserts,
+            long updates,
+            long deletes,
+            long bytes,
+            long tableRowCount,
+            int filesLoaded,
+            int filesTotal,
+            String cursor) {
+        this(
+                name,
+                table,
+                syncMode,
+                rowsRead,
+                rowsWritten,
+                inserts,
+                updates,
+                deletes,
+                bytes,
+                tableRowCount,
+                filesLoaded,
+                filesTotal,
+                cursor,
+                null,
+                null);
+    }
+
+    /** This stream without its file list, marked so that readers know the list was cut. */
+    public StreamResult withoutFiles() {
+        return new StreamResult(
+                name,
+                table,
+                syncMode,
+                rowsRead,
+                rowsWritten,
+                inserts,
+                updates,
+                deletes,
+                bytes,
+                tableRowCount,
+                filesLoaded,
+                filesTotal,
+                cursor,
+                null,
+                Boolean.TRUE);
+    }
+}

@@ -79,8 +79,9 @@ public record SyncResult(
 
     /**
      * Compact JSON of at most {@link #MAX_JSON_BYTES} UTF-8 bytes. A long error is shortened first;
-     * if the streams alone are too many, trailing ones are dropped and counted in {@code
-     * streamsOmitted}.
+     * then streams' file lists are dropped, from the last stream back, each marked {@code
+     * filesOmitted}; if the streams alone are still too many, trailing ones are dropped and counted
+     * in {@code streamsOmitted}.
      */
     public String toJson() {
         String json = write(this);
@@ -92,7 +93,27 @@ public record SyncResult(
             shortened = withError(shortenedError());
             json = write(shortened);
         }
+        // File lists go before whole streams: counts matter more than the per-file detail, which
+        // the next successful sync reports again.
         List<StreamResult> kept = new ArrayList<>(shortened.streams);
+        for (int index = kept.size() - 1;
+                index >= 0 && utf8Length(json) > MAX_JSON_BYTES;
+                index--) {
+            if (kept.get(index).files() != null) {
+                kept.set(index, kept.get(index).withoutFiles());
+                shortened =
+                        new SyncResult(
+                                status,
+                                jobId,
+                                startedAt,
+                                endedAt,
+                                durationSeconds,
+                                kept,
+                                streamsOmitted,
+                                shortened.error);
+                json = write(shortened);
+            }
+        }
         while (utf8Length(json) > MAX_JSON_BYTES && !kept.isEmpty()) {
             kept.remove(kept.size() - 1);
             int omitted = streams.size() - kept.size();

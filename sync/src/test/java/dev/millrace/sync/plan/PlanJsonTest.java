@@ -115,13 +115,23 @@ class PlanJsonTest {
     }
 
     @Test
+    void jdbcSourcesNeedTheirDatabaseAndATableOrQueryPerStream() {
+        assertThat(problemsOf(PLAN.replace("\"type\": \"csv\"", "\"type\": \"jdbc\"")))
+                .containsExactly(
+                        "source.jdbc: required for a jdbc source",
+                        "streams[0]: a jdbc stream needs exactly one of table and query",
+                        "streams[0].cursorField: required by incremental_append on a jdbc source");
+    }
+
+    @Test
     void sourcesAndDestinationsOtherThanCsvAndDuckDbAreRejected() {
         assertThat(
                         problemsOf(
-                                PLAN.replace("\"type\": \"csv\"", "\"type\": \"jdbc\"")
+                                PLAN.replace("\"type\": \"csv\"", "\"type\": \"rest\"")
                                         .replace("\"type\": \"duckdb\"", "\"type\": \"postgres\"")))
                 .containsExactly(
-                        "source.type: unsupported value \"jdbc\" (this sync engine reads csv)",
+                        "source.type: unsupported value \"rest\" (this sync engine reads csv,"
+                                + " parquet, json, jdbc)",
                         "destination.type: unsupported value \"postgres\" (this sync engine writes"
                                 + " duckdb)");
     }

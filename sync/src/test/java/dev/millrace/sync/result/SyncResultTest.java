@@ -104,6 +104,65 @@ class SyncResultTest {
         assertThat(parsed.streams()).isEqualTo(streams.subList(0, parsed.streams().size()));
     }
 
+    private static StreamResult streamWithFiles(String name, int fileCount) {
+        List<FileEntry> files = new ArrayList<>();
+        for (int index = 0; index < fileCount; index++) {
+            files.add(
+                    new FileEntry(
+                            "2026/orders-" + index + ".csv",
+                            1000 + index,
+                            Instant.parse("2026-11-01T08:00:00.123456Z"),
+                            10 + index));
+        }
+        StreamResult plain = stream(name);
+        return new StreamResult(
+                plain.name(),
+                plain.table(),
+                plain.syncMode(),
+                plain.rowsRead(),
+                plain.rowsWritten(),
+                plain.inserts(),
+                plain.updates(),
+                plain.deletes(),
+                plain.bytes(),
+                plain.tableRowCount(),
+                plain.filesLoaded(),
+                plain.filesTotal(),
+                plain.cursor(),
+                files,
+                null);
+    }
+
+    @Test
+    void fileListsSerialiseWithRelativePathSizeIsoTimeAndRows() {
+        SyncResult result = SyncResult.succeeded(12L, STARTED, List.of(streamWithFiles("a", 1)));
+
+        assertThat(result.toJson())
+                .contains(
+                        "\"files\":[{\"path\":\"2026/orders-0.csv\",\"size\":1000,"
+                                + "\"modified\":\"2026-11-01T08:00:00.123456Z\",\"rows\":10}]")
+                .doesNotContain("filesOmitted");
+        assertThat(SyncResult.fromJson(result.toJson()).streams()).isEqualTo(result.streams());
+    }
+
+    @Test
+    void fileListsAreDroppedFromTheLastStreamBackBeforeAnyStreamIs() {
+        List<StreamResult> streams =
+                List.of(streamWithFiles("first", 3), streamWithFiles("second", 40));
+        SyncResult result = SyncResult.succeeded(12L, STARTED, streams);
+
+        String json = result.toJson();
+
+        assertThat(bytes(json)).isLessThanOrEqualTo(SyncResult.MAX_JSON_BYTES);
+        SyncResult parsed = SyncResult.fromJson(json);
+        assertThat(parsed.streamsOmitted()).isNull();
+        assertThat(parsed.streams()).hasSize(2);
+        assertThat(parsed.streams().get(0)).isEqualTo(streams.get(0));
+        assertThat(parsed.streams().get(1).files()).isNull();
+        assertThat(parsed.streams().get(1).filesOmitted()).isTrue();
+        assertThat(parsed.streams().get(1).rowsRead()).isEqualTo(10);
+    }
+
     @Test
     void aResultThatFitsIsLeftWhole() {
         SyncResult result = SyncResult.failed(12L, STARTED, "x".repeat(3000));

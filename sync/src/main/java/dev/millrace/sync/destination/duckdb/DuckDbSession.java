@@ -62,6 +62,11 @@ public final class DuckDbSession implements AutoCloseable {
     }
 
     /** The attached database's name, used to qualify every table of the destination. */
+    /** The JDBC connection, for DuckDB's Appender; statements go through this class. */
+    public Connection connection() {
+        return connection;
+    }
+
     public String catalog() {
         return catalog;
     }

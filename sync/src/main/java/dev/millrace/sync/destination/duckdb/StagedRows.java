@@ -1,6 +1,6 @@
 package dev.millrace.sync.destination.duckdb;
 
-import dev.millrace.sync.source.csv.CsvScan;
+import dev.millrace.sync.source.FileScan;
 import dev.millrace.sync.source.csv.SourceFile;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -47,10 +47,10 @@ public final class StagedRows {
     }
 
     /**
-     * Parses {@code files} with one {@code read_csv}. Empty (zero-byte) files are listed but not
-     * read: DuckDB cannot sniff a dialect from nothing, and they have no rows to give.
+     * Parses {@code files} with one scan. Empty (zero-byte) files are listed but not read: DuckDB
+     * cannot sniff a dialect from nothing, and they have no rows to give.
      */
-    public static StagedRows stage(DuckDbSession session, List<SourceFile> files, CsvScan scan)
+    public static StagedRows stage(DuckDbSession session, List<SourceFile> files, FileScan scan)
             throws SQLException {
         session.update(
                 "CREATE TEMP TABLE "
@@ -81,7 +81,9 @@ public final class StagedRows {
             session.update(
                     "CREATE TEMP TABLE "
                             + DuckDbSession.tempTable(ROWS)
-                            + " AS SELECT * FROM "
+                            + " AS SELECT "
+                            + landedColumns(session, scan.tableFunction(readable, SOURCE_PATH))
+                            + " FROM "
                             + scan.tableFunction(readable, SOURCE_PATH));
         }
 
@@ -118,6 +120,98 @@ public final class StagedRows {
                             + " rows matched)");
         }
         return new StagedRows(session, columns, rowCount, rowsPerFile);
+    }
+
+    /**
+     * The select list that stages a scan: every column as read, except nested values (LIST, ARRAY,
+     * STRUCT, MAP, UNION — from Parquet or JSON), which land as DuckDB {@code JSON}, and ENUMs and
+     * all-null JSON keys, which land as VARCHAR. Nested type names embed field names taken from the
+     * data, which this engine does not paste into SQL, and JSON keeps every value whatever shape
+     * later files give it.
+     */
+    private static String landedColumns(DuckDbSession session, String tableFunction)
+            throws SQLException {
+        List<Column> scanned =
+                session.query(
+                        "DESCRIBE SELECT * FROM " + tableFunction,
+                        row -> new Column(row.getString(1), row.getString(2)));
+        List<String> select = new ArrayList<>();
+        for (Column column : scanned) {
+            String name = Sql.identifier(column.name());
+            switch (kindOf(column.type())) {
+                case NESTED -> select.add("to_json(" + name + ") AS " + name);
+                case TEXT -> select.add("CAST(" + name + " AS VARCHAR) AS " + name);
+                case PLAIN -> select.add(name);
+            }
+        }
+        return String.join(", ", select);
+    }
+
+    private enum Kind {
+        PLAIN,
+        NESTED,
+        /** ENUMs, and JSON keys that were null in every sampled object (type {@code "NULL"}). */
+        TEXT
+    }
+
+    static Kind kindOf(String type) {
+        if (type.endsWith("]")
+                || type.startsWith("STRUCT(")
+                || type.startsWith("MAP(")
+                || type.startsWith("UNION(")) {
+            return Kind.NESTED;
+        }
+        if (type.startsWith("ENUM(") || type.equals("\"NULL\"") || type.equals("NULL")) {
+            return Kind.TEXT;
+        }
+        return Kind.PLAIN;
+    }
+
+    /**
+     * Creates the empty staging table for rows that Java appends (a database source): the given
+     * columns plus the source-path column, which the appender fills with {@code sourceLabel}.
+     *
+     * @return the qualified name to append to, as catalog, schema and table
+     */
+    public static String[] createAppendTarget(DuckDbSession session, List<Column> columns)
+            throws SQLException {
+        List<String> definitions = new ArrayList<>();
+        for (Column column : columns) {
+            definitions.add(Sql.identifier(column.name()) + " " + Sql.type(column.type()));
+        }
+        definitions.add(Sql.identifier(SOURCE_PATH) + " VARCHAR");
+        session.update(
+                "CREATE TEMP TABLE "
+                        + DuckDbSession.tempTable(ROWS)
+                        + " ("
+                        + String.join(", ", definitions)
+                        + ")");
+        return new String[] {"temp", "main", ROWS};
+    }
+
+    /**
+     * The staged rows of a database read, once appended: one pseudo-file stands for the read, with
+     * no relative path (so {@code _millrace_file} stays NULL) and this run's time as its mtime (so
+     * that a deduplicated merge prefers the rows just read over those already landed).
+     */
+    public static StagedRows appended(
+            DuckDbSession session, List<Column> columns, String sourceLabel, long readAtMicros)
+            throws SQLException {
+        session.update(
+                "CREATE TEMP TABLE "
+                        + DuckDbSession.tempTable(FILES)
+                        + " (absolute_path VARCHAR, relative_path VARCHAR, size BIGINT, mtime_us"
+                        + " BIGINT)");
+        session.update(
+                "INSERT INTO "
+                        + DuckDbSession.tempTable(FILES)
+                        + " VALUES ("
+                        + Sql.literal(sourceLabel)
+                        + ", NULL, 0, "
+                        + readAtMicros
+                        + ")");
+        long rowCount = session.queryLong("SELECT count(*) FROM " + DuckDbSession.tempTable(ROWS));
+        return new StagedRows(session, List.copyOf(columns), rowCount, Map.of());
     }
 
     /** The data columns of the files, in DuckDB's union-by-name order. */

@@ -1,6 +1,7 @@
 package dev.millrace.sync.source.csv;
 
 import dev.millrace.sync.destination.duckdb.Sql;
+import dev.millrace.sync.source.FileScan;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -11,7 +12,7 @@ import java.util.stream.Collectors;
  * @param header whether the first line of each file names its columns
  * @param delimiter the field separator, or null to let DuckDB's sniffer pick one per file
  */
-public record CsvScan(boolean header, String delimiter) {
+public record CsvScan(boolean header, String delimiter) implements FileScan {
 
     /**
      * The table function call. {@code union_by_name} lines columns up by header name, so files that
@@ -19,14 +20,9 @@ public record CsvScan(boolean header, String delimiter) {
      * errors (a row with the wrong number of fields, a value that does not fit the sniffed type)
      * fail the statement, which fails the sync.
      */
+    @Override
     public String tableFunction(List<SourceFile> files, String filenameColumn) {
-        if (files.isEmpty()) {
-            throw new IllegalArgumentException("read_csv needs at least one file");
-        }
-        String fileList =
-                files.stream()
-                        .map(file -> Sql.literal(file.absolutePath().toString()))
-                        .collect(Collectors.joining(", ", "[", "]"));
+        String fileList = fileList(files);
         StringBuilder call =
                 new StringBuilder("read_csv(")
                         .append(fileList)
@@ -42,5 +38,15 @@ public record CsvScan(boolean header, String delimiter) {
             call.append(", delim = ").append(Sql.literal(delimiter));
         }
         return call.append(')').toString();
+    }
+
+    /** The files as a DuckDB list literal of absolute paths, for any of DuckDB's file readers. */
+    public static String fileList(List<SourceFile> files) {
+        if (files.isEmpty()) {
+            throw new IllegalArgumentException("a file scan needs at least one file");
+        }
+        return files.stream()
+                .map(file -> Sql.literal(file.absolutePath().toString()))
+                .collect(Collectors.joining(", ", "[", "]"));
     }
 }
