@@ -20,6 +20,8 @@ import dev.millrace.store.Store;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.DriverManager;
@@ -140,16 +142,23 @@ final class OperatorHarness implements AutoCloseable {
     }
 
     void requestSync(String connection, String requestId) {
+        // A JSON Patch without resourceVersion, as the API server sends: it cannot lose a race
+        // with the operator's status writes.
+        Connection current = connection(connection);
+        String add =
+                "{\"op\":\"add\",\"path\":\"/metadata/annotations/millrace.dev~1sync\",\"value\":\""
+                        + requestId
+                        + "\"}";
+        String ops =
+                current.getMetadata().getAnnotations() == null
+                        ? "[{\"op\":\"add\",\"path\":\"/metadata/annotations\",\"value\":{}},"
+                                + add
+                                + "]"
+                        : "[" + add + "]";
         client.resources(Connection.class)
                 .inNamespace(NS)
                 .withName(connection)
-                .edit(
-                        c -> {
-                            c.getMetadata()
-                                    .getAnnotations()
-                                    .put(MillraceApi.SYNC_ANNOTATION, requestId);
-                            return c;
-                        });
+                .patch(PatchContext.of(PatchType.JSON), ops);
     }
 
     Connection connection(String name) {

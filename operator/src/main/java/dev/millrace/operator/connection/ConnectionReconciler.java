@@ -6,6 +6,7 @@ import dev.millrace.crds.common.Conditions;
 import dev.millrace.crds.common.MillraceApi;
 import dev.millrace.crds.connection.Connection;
 import dev.millrace.crds.connection.ConnectionStatus;
+import dev.millrace.crds.connector.Connector;
 import dev.millrace.crds.destination.Destination;
 import dev.millrace.crds.source.Source;
 import dev.millrace.operator.OperatorSettings;
@@ -172,7 +173,7 @@ public class ConnectionReconciler implements Reconciler<Connection> {
         Optional<Source> source = context.getSecondaryResource(Source.class, SOURCES);
         Optional<Destination> destination =
                 context.getSecondaryResource(Destination.class, DESTINATIONS);
-        Optional<Problem> problem = validate(connection, source, destination);
+        Optional<Problem> problem = validate(connection, source, destination, client);
 
         // Act: a requested sync first, then the schedule; never two Jobs at once.
         String request = annotation(connection, MillraceApi.SYNC_ANNOTATION);
@@ -280,7 +281,10 @@ public class ConnectionReconciler implements Reconciler<Connection> {
     private record Problem(String reason, String message) {}
 
     private Optional<Problem> validate(
-            Connection connection, Optional<Source> source, Optional<Destination> destination) {
+            Connection connection,
+            Optional<Source> source,
+            Optional<Destination> destination,
+            KubernetesClient client) {
         if (source.isEmpty()) {
             return Optional.of(
                     new Problem(
@@ -300,11 +304,28 @@ public class ConnectionReconciler implements Reconciler<Connection> {
             return Optional.of(new Problem("InvalidSchedule", scheduleProblem.get()));
         }
         try {
-            SyncPlanBuilder.build(0, connection, source.get(), destination.get(), false);
+            SyncPlanBuilder.build(
+                    0,
+                    connection,
+                    source.get(),
+                    connectorOf(source.get(), client),
+                    destination.get(),
+                    false);
         } catch (SyncPlanBuilder.InvalidConnection e) {
             return Optional.of(new Problem(e.reason(), e.getMessage()));
         }
         return Optional.empty();
+    }
+
+    /** The Connector a database source reads through, or null (the plan builder says why). */
+    private static Connector connectorOf(Source source, KubernetesClient client) {
+        if (source.getSpec().connectorRef == null) {
+            return null;
+        }
+        return client.resources(Connector.class)
+                .inNamespace(source.getMetadata().getNamespace())
+                .withName(source.getSpec().connectorRef.name)
+                .get();
     }
 
     private Optional<Job> observeJobs(
@@ -555,7 +576,14 @@ public class ConnectionReconciler implements Reconciler<Connection> {
         }
         ObjectNode plan;
         try {
-            plan = SyncPlanBuilder.build(record.id(), connection, source, destination, fullRefresh);
+            plan =
+                    SyncPlanBuilder.build(
+                            record.id(),
+                            connection,
+                            source,
+                            connectorOf(source, client),
+                            destination,
+                            fullRefresh);
         } catch (SyncPlanBuilder.InvalidConnection e) {
             // validate() built the same plan a moment ago; only a concurrent edit gets here.
             store.complete(
@@ -614,6 +642,20 @@ public class ConnectionReconciler implements Reconciler<Connection> {
                 LogLevel.ERROR,
                 "Sync request " + request + " rejected: " + problem.message());
         events.warning(connection, "SyncRejected", problem.message());
+        // The request's job may already exist (the public API allocates it before annotating);
+        // either way the history shows the request as failed, with the reason.
+        JobRecord record =
+                store.allocateJob(
+                        new JobRequest(
+                                connection.getMetadata().getNamespace(),
+                                connection.getMetadata().getName(),
+                                connection.getMetadata().getUid(),
+                                sourceName,
+                                "manual:" + request,
+                                JobType.SYNC,
+                                false));
+        store.complete(
+                record.id(), JobStatus.FAILED, now, 0, 0, "rejected: " + problem.message(), null);
         new ActionAnnotations(client).remove(connection, MillraceApi.SYNC_ANNOTATION, request);
     }
 

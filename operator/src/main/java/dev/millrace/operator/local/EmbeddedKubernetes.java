@@ -49,7 +49,10 @@ public final class EmbeddedKubernetes implements AutoCloseable {
         this.client = server.createClient();
     }
 
-    /** Starts on 127.0.0.1 at {@code port} (0 picks a free one), CRDs and namespace installed. */
+    /**
+     * Starts on 127.0.0.1 at {@code port} (0 picks a free one) with the CRDs installed, and the
+     * namespace unless it is null (local mode restores its namespaces, uid included, first).
+     */
     public static EmbeddedKubernetes start(int port, String namespace) {
         KubernetesMockServer server =
                 new KubernetesMockServer(
@@ -66,7 +69,9 @@ public final class EmbeddedKubernetes implements AutoCloseable {
         }
         EmbeddedKubernetes kube = new EmbeddedKubernetes(server);
         kube.installCrds();
-        kube.ensureNamespace(namespace);
+        if (namespace != null) {
+            kube.ensureNamespace(namespace);
+        }
         return kube;
     }
 
