@@ -1,22 +1,28 @@
 package dev.millrace.api.platform;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.millrace.api.ApiContext;
 import dev.millrace.api.ApiFamily;
 import dev.millrace.api.ApiSettings;
-import dev.millrace.api.kube.Annotator;
-import dev.millrace.crds.common.MillraceApi;
-import dev.millrace.crds.connection.Connection;
+import dev.millrace.api.platform.csv.CsvFiles;
+import dev.millrace.api.platform.proxy.UpstreamProxy;
+import dev.millrace.api.platform.watcher.CsvFolderWatcher;
+import dev.millrace.api.platform.ws.PlatformEvents;
+import dev.millrace.api.platform.ws.SyncEventInformer;
 import dev.millrace.crds.source.Source;
 import dev.millrace.crds.source.SourceStatus;
 import dev.millrace.store.Store;
 import dev.millrace.store.job.JobQuery;
+import dev.millrace.store.job.JobRecord;
 import dev.millrace.store.job.JobStatus;
 import dev.millrace.store.log.LogEntry;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,14 +32,25 @@ import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 /**
  * The platform family: the Dango web API under {@code /api}. A Dango "source" is a Source resource;
  * syncing it requests a sync on every Connection that reads it.
  */
-public final class PlatformApi implements ApiFamily {
+public final class PlatformApi implements ApiFamily, AutoCloseable {
     private static final int DEFAULT_LOG_LIMIT = 100;
+    private static final int DEFAULT_ALL_LOGS_LIMIT = 1000;
+    private static final int HISTORY_LIMIT = 50;
+    private static final List<HandlerType> PROXIED_METHODS =
+            List.of(
+                    HandlerType.GET,
+                    HandlerType.HEAD,
+                    HandlerType.POST,
+                    HandlerType.PUT,
+                    HandlerType.PATCH,
+                    HandlerType.DELETE,
+                    HandlerType.OPTIONS);
+    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
     private static final int MAX_LOG_LIMIT = 10_000;
 
     private final ApiSettings settings;
@@ -42,6 +59,18 @@ public final class PlatformApi implements ApiFamily {
     private final Clock clock;
     private final Instant startedAt;
     private final ObjectMapper json = new ObjectMapper();
+    private final ObjectMapper specJson =
+            new ObjectMapper().setSerializationInclusion(JsonInclude.Include.NON_NULL);
+    private final Sources sources;
+    private final SourceSyncs syncs;
+    private final PlatformEvents events;
+    private final CsvFiles csvFiles;
+    private final PlatformHealth health;
+    private final DbtModels models;
+    private final UpstreamProxy metabase;
+    private final UpstreamProxy dbtDocs;
+    private final CsvFolderWatcher watcher;
+    private volatile SyncEventInformer syncEvents;
 
     public PlatformApi(ApiContext context) {
         this.settings = context.settings();
@@ -49,17 +78,59 @@ public final class PlatformApi implements ApiFamily {
         this.store = context.store();
         this.clock = context.clock();
         this.startedAt = context.startedAt();
+        this.sources = new Sources(client, settings.namespace());
+        this.syncs = new SourceSyncs(client, store, settings.namespace());
+        this.events = new PlatformEvents(clock);
+        this.csvFiles = new CsvFiles(settings, store, sources, syncs, events);
+        this.health = new PlatformHealth(settings, client, store, clock);
+        this.models = new DbtModels(client, settings.namespace());
+        this.metabase = new UpstreamProxy("Metabase", settings.metabaseUrl());
+        this.dbtDocs = new UpstreamProxy("dbt docs", settings.dbtDocsUrl());
+        this.watcher = new CsvFolderWatcher(settings, client, syncs, clock);
     }
 
     @Override
     public void register(RoutesConfig routes) {
         routes.get("/api/status", this::status);
+        routes.get("/api/health/platform", ctx -> ctx.json(health.report()));
+        routes.get("/api/watcher/status", this::watcherStatus);
+        routes.get("/api/config", this::config);
+        routes.get("/api/metabase-config", this::metabaseConfig);
         routes.get("/api/sources", this::listSources);
+        routes.get("/api/sources/{source_name}/details", this::sourceDetails);
         routes.post("/api/sources/{source_name}/sync", this::syncSource);
         routes.get("/api/sources/{source_name}/logs", this::sourceLogs);
+        routes.post("/api/sources/{source_name}/upload-csv", csvFiles::upload);
+        routes.get("/api/sources/{source_name}/csv-files", csvFiles::list);
+        routes.delete("/api/sources/{source_name}/csv-files", csvFiles::delete);
+        routes.get("/api/dbt/models", ctx -> ctx.json(models.list()));
+        routes.get("/api/logs", this::logs);
+        routes.ws("/ws", events::configure);
+        for (HandlerType method : PROXIED_METHODS) {
+            for (String path : List.of("/metabase", "/metabase/<path>")) {
+                routes.addHttpHandler(method, path, ctx -> metabase.forward(ctx, "/metabase"));
+            }
+            for (String path : List.of("/dbt-docs", "/dbt-docs/<path>")) {
+                routes.addHttpHandler(method, path, ctx -> dbtDocs.forward(ctx, "/dbt-docs"));
+            }
+        }
+        routes.get("/manifest.json", ctx -> dbtDocs.forward(ctx, ""));
+        routes.get("/catalog.json", ctx -> dbtDocs.forward(ctx, ""));
         routes.exception(
                 PlatformApiException.class,
                 (e, ctx) -> ctx.status(e.status()).json(Map.of("detail", e.getMessage())));
+        // The family's background parts start with its routes: nothing calls a family before.
+        syncEvents = new SyncEventInformer(client, settings.namespace(), events);
+        watcher.start();
+    }
+
+    /** Stops the file watcher and the Connection informer behind /ws. */
+    @Override
+    public void close() {
+        watcher.close();
+        if (syncEvents != null) {
+            syncEvents.close();
+        }
     }
 
     void status(Context ctx) {
@@ -67,8 +138,8 @@ public final class PlatformApi implements ApiFamily {
         services.put("api", "running");
         services.put("duckdb", storeHealthy() ? "healthy" : "unhealthy");
         services.put("kubernetes", kubernetesHealthy() ? "healthy" : "unhealthy");
-        services.put("metabase", "not_configured");
-        services.put("dbt_docs", "not_configured");
+        services.put("metabase", upstreamHealth(metabase));
+        services.put("dbt_docs", upstreamHealth(dbtDocs));
         boolean healthy =
                 "healthy".equals(services.get("duckdb"))
                         && "healthy".equals(services.get("kubernetes"));
@@ -81,65 +152,134 @@ public final class PlatformApi implements ApiFamily {
         ctx.json(body);
     }
 
+    private static String upstreamHealth(UpstreamProxy proxy) {
+        if (!proxy.configured()) {
+            return "not_configured";
+        }
+        return proxy.reachable() ? "healthy" : "unhealthy";
+    }
+
+    void watcherStatus(Context ctx) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("running", watcher.running());
+        body.put("pid", ProcessHandle.current().pid());
+        body.put("auto_sync_enabled", watcher.running());
+        // Models are not run by Millrace yet, so nothing runs them after a sync.
+        body.put("auto_dbt_enabled", false);
+        body.put("debounce_seconds", watcher.debounce().toSeconds());
+        body.put("watch_patterns", watcher.patterns());
+        body.put("watch_directories", watcher.directories());
+        ctx.json(body);
+    }
+
+    void config(Context ctx) {
+        int port = settings.port() != 0 ? settings.port() : ctx.req().getLocalPort();
+        String host =
+                settings.host() == null
+                                || settings.host().equals("0.0.0.0")
+                                || settings.host().equals("::")
+                        ? "localhost"
+                        : settings.host();
+        String webUrl = "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("web_port", port);
+        body.put("web_url", webUrl);
+        body.put(
+                "metabase_url",
+                settings.metabaseUrl() == null ? null : settings.metabaseUrl().toString());
+        body.put(
+                "dbt_docs_url",
+                settings.dbtDocsUrl() == null ? null : settings.dbtDocsUrl().toString());
+        body.put("api_url", webUrl + "/api");
+        body.put("project_name", settings.namespace());
+        body.put("organization", null);
+        ctx.json(body);
+    }
+
+    void metabaseConfig(Context ctx) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        // Millrace does not provision Metabase, so it does not know the warehouse's database id.
+        body.put("database_id", null);
+        body.put("configured", settings.metabaseUrl() != null);
+        ctx.json(body);
+    }
+
     void listSources(Context ctx) {
-        List<Source> sources =
+        List<Source> list =
                 client.resources(Source.class).inNamespace(settings.namespace()).list().getItems();
         ctx.json(
-                sources.stream()
+                list.stream()
                         .sorted(java.util.Comparator.comparing(s -> s.getMetadata().getName()))
                         .map(this::sourceView)
                         .toList());
     }
 
-    void syncSource(Context ctx) {
-        String name = ctx.pathParam("source_name");
-        Source source = findSource(name);
-        SyncRequest request = SyncRequest.parse(ctx.body(), json);
-        List<Connection> connections =
-                client
-                        .resources(Connection.class)
-                        .inNamespace(settings.namespace())
-                        .list()
-                        .getItems()
+    void sourceDetails(Context ctx) {
+        Source source = sources.find(ctx.pathParam("source_name"));
+        String name = source.getMetadata().getName();
+        Map<String, Object> view = sourceView(source);
+        Map<String, Object> config = new LinkedHashMap<>();
+        config.put("name", name);
+        // The spec holds no secret values (only references to Secrets), so it is shown as is.
+        Map<String, Object> spec = specJson.convertValue(source.getSpec(), MAP);
+        config.putAll(spec);
+        List<Map<String, Object>> history =
+                store
+                        .jobs(
+                                JobQuery.all()
+                                        .inNamespace(settings.namespace())
+                                        .forSource(name)
+                                        .page(HISTORY_LIMIT, 0))
                         .stream()
-                        .filter(
-                                c ->
-                                        c.getSpec() != null
-                                                && c.getSpec().sourceRef != null
-                                                && name.equals(c.getSpec().sourceRef.name))
+                        .map(PlatformApi::historyView)
                         .toList();
-        if (connections.isEmpty()) {
-            throw PlatformApiException.badRequest(
-                    "Source '"
-                            + name
-                            + "' has no connection to a destination, so there is nothing to sync");
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("name", name);
+        body.put("config", config);
+        body.put("history", history);
+        body.put("row_count", view.get("row_count"));
+        body.put("tables", view.get("tables"));
+        ctx.json(body);
+    }
+
+    private static Map<String, Object> historyView(JobRecord job) {
+        Instant when =
+                job.endedAt() != null
+                        ? job.endedAt()
+                        : job.startedAt() != null ? job.startedAt() : job.createdAt();
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put(
+                "timestamp", when == null ? null : when.truncatedTo(ChronoUnit.SECONDS).toString());
+        view.put(
+                "status",
+                switch (job.status()) {
+                    case SUCCEEDED -> "success";
+                    case FAILED -> "failed";
+                    case CANCELLED -> "cancelled";
+                    case RUNNING, INCOMPLETE -> "running";
+                    case PENDING, QUEUED -> "pending";
+                });
+        view.put(
+                "duration_seconds",
+                job.startedAt() == null || job.endedAt() == null
+                        ? null
+                        : Duration.between(job.startedAt(), job.endedAt()).toSeconds());
+        view.put("rows_processed", job.rowsSynced());
+        view.put("full_refresh", job.fullRefresh());
+        if (job.error() != null) {
+            view.put("error", job.error());
         }
-        if (isSyncing(source, connections)) {
-            throw PlatformApiException.conflict("Sync already in progress for " + name);
-        }
-        String optionsJson;
-        try {
-            Map<String, Object> o = new LinkedHashMap<>();
-            o.put("fullRefresh", request.fullRefresh());
-            if (request.startDate() != null) {
-                o.put("startDate", request.startDate().toString());
-            }
-            if (request.endDate() != null) {
-                o.put("endDate", request.endDate().toString());
-            }
-            optionsJson = json.writeValueAsString(o);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-        Annotator annotator = new Annotator(client);
-        String requestId = UUID.randomUUID().toString();
-        for (Connection connection : connections) {
-            annotator.annotate(
-                    connection,
-                    Map.of(
-                            MillraceApi.SYNC_ANNOTATION, requestId,
-                            MillraceApi.SYNC_OPTIONS_ANNOTATION, optionsJson));
-        }
+        return view;
+    }
+
+    void syncSource(Context ctx) {
+        Source source = sources.find(ctx.pathParam("source_name"));
+        SyncRequest request = SyncRequest.parse(ctx.body(), json);
+        syncs.request(
+                source,
+                new SourceSyncs.Options(
+                        request.fullRefresh(), request.startDate(), request.endDate()));
+        String name = source.getMetadata().getName();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("success", true);
         body.put("message", "Sync started for " + name);
@@ -150,8 +290,8 @@ public final class PlatformApi implements ApiFamily {
 
     void sourceLogs(Context ctx) {
         String name = ctx.pathParam("source_name");
-        int limit = limit(ctx.queryParam("limit"));
-        findSource(name);
+        int limit = limit(ctx.queryParam("limit"), DEFAULT_LOG_LIMIT);
+        sources.find(name);
         List<Map<String, Object>> entries =
                 store.logs(settings.namespace(), name, limit).stream()
                         .map(PlatformApi::logView)
@@ -159,34 +299,12 @@ public final class PlatformApi implements ApiFamily {
         ctx.json(entries);
     }
 
-    private Source findSource(String name) {
-        Source source =
-                name == null || name.isBlank() || name.length() > 253
-                        ? null
-                        : client.resources(Source.class)
-                                .inNamespace(settings.namespace())
-                                .withName(name)
-                                .get();
-        if (source == null) {
-            throw PlatformApiException.notFound("Source '" + name + "' not found");
-        }
-        return source;
-    }
-
-    private boolean isSyncing(Source source, List<Connection> connections) {
-        if (source.getStatus() != null && source.getStatus().status == SourceStatus.Phase.SYNCING) {
-            return true;
-        }
-        for (Connection c : connections) {
-            var annotations = c.getMetadata().getAnnotations();
-            if (annotations != null && annotations.containsKey(MillraceApi.SYNC_ANNOTATION)) {
-                return true;
-            }
-            if (!store.activeJobs(settings.namespace(), c.getMetadata().getName()).isEmpty()) {
-                return true;
-            }
-        }
-        return false;
+    void logs(Context ctx) {
+        int limit = limit(ctx.queryParam("limit"), DEFAULT_ALL_LOGS_LIMIT);
+        ctx.json(
+                store.logs(settings.namespace(), null, limit).stream()
+                        .map(PlatformApi::logView)
+                        .toList());
     }
 
     private Map<String, Object> sourceView(Source source) {
@@ -238,9 +356,9 @@ public final class PlatformApi implements ApiFamily {
         return view;
     }
 
-    static int limit(String value) {
+    static int limit(String value, int defaultLimit) {
         if (value == null) {
-            return DEFAULT_LOG_LIMIT;
+            return defaultLimit;
         }
         try {
             int limit = Integer.parseInt(value.trim());

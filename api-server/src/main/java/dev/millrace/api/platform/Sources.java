@@ -1,0 +1,37 @@
+package dev.millrace.api.platform;
+
+import dev.millrace.crds.source.Source;
+import io.fabric8.kubernetes.client.KubernetesClient;
+
+/** Finds the Source a platform path names, answering 404 in the family's format. */
+public final class Sources {
+    private static final int MAX_NAME_LENGTH = 253;
+    private final KubernetesClient client;
+    private final String namespace;
+
+    public Sources(KubernetesClient client, String namespace) {
+        this.client = client;
+        this.namespace = namespace;
+    }
+
+    /**
+     * @throws PlatformApiException 404 when there is no such Source (names too long or with
+     *     characters no Kubernetes name has are not looked up at all)
+     */
+    public Source find(String name) {
+        Source source =
+                name == null
+                                || name.isBlank()
+                                || name.length() > MAX_NAME_LENGTH
+                                || !name.matches("[a-z0-9]([-a-z0-9.]*[a-z0-9])?")
+                        ? null
+                        : client.resources(Source.class)
+                                .inNamespace(namespace)
+                                .withName(name)
+                                .get();
+        if (source == null) {
+            throw PlatformApiException.notFound("Source '" + name + "' not found");
+        }
+        return source;
+    }
+}
