@@ -3,14 +3,23 @@ package dev.millrace.api;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.millrace.api.auth.ApiAuth;
+import dev.millrace.api.openapi.ApiDocs;
 import dev.millrace.api.platform.PlatformApi;
 import dev.millrace.store.Store;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javalin.Javalin;
 import io.javalin.http.HttpResponseException;
 import io.javalin.json.JavalinJackson;
+import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.util.List;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.handler.ErrorHandler;
+import org.eclipse.jetty.util.Callback;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,6 +31,8 @@ public final class ApiServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
     private final Javalin app;
     private final ApiSettings settings;
+    private final ApiAuth auth;
+    private final List<ApiFamily> families;
 
     public ApiServer(ApiSettings settings, KubernetesClient client, Store store, Clock clock) {
         this.settings = settings;
@@ -29,9 +40,17 @@ public final class ApiServer implements AutoCloseable {
                 new ObjectMapper()
                         .registerModule(new JavaTimeModule())
                         .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+        // Refuses (throws) before anything listens when auth is off on a non-loopback address.
+        this.auth =
+                ApiAuth.create(
+                        settings.auth(), settings.host(), settings.namespace(), client, clock);
+        ApiDocs docs = new ApiDocs(ApiServer.class.getClassLoader());
         ApiContext context = new ApiContext(settings, client, store, clock, clock.instant());
         // One line per family; each registers its own routes and error mapping.
-        List<ApiFamily> families = List.of(new PlatformApi(context));
+        this.families =
+                List.of(
+                        new PlatformApi(context),
+                        new dev.millrace.api.airbyte.AirbytePublicApi(context));
         this.app =
                 Javalin.create(
                         config -> {
@@ -39,6 +58,13 @@ public final class ApiServer implements AutoCloseable {
                             config.startup.showJavalinBanner = false;
                             config.jetty.host = settings.host();
                             config.jetty.port = settings.port();
+                            // Requests Jetty refuses before any route sees them (a path above the
+                            // root, an over-long URI or header) get JSON too, not an HTML page.
+                            config.jetty.modifyServer(
+                                    server -> server.setErrorHandler(new JsonErrorHandler(json)));
+                            // Auth first: its before-handler guards every family's routes.
+                            auth.register(config.routes);
+                            docs.register(config.routes);
                             families.forEach(f -> f.register(config.routes));
                             // Whatever no family handled: Javalin's own responses (404 for an
                             // unknown path, 405, 413) and bugs, in the format of the family the
@@ -83,5 +109,38 @@ public final class ApiServer implements AutoCloseable {
     @Override
     public void close() {
         app.stop();
+        families.forEach(ApiFamily::close);
+        auth.close();
+    }
+
+    /** Jetty's own error responses in the error format of the path's family. */
+    private static final class JsonErrorHandler extends ErrorHandler {
+        private final ObjectMapper json;
+
+        JsonErrorHandler(ObjectMapper json) {
+            this.json = json;
+        }
+
+        @Override
+        protected void generateResponse(
+                Request request,
+                Response response,
+                int code,
+                String message,
+                Throwable cause,
+                Callback callback)
+                throws IOException {
+            String path = request.getHttpURI() == null ? null : request.getHttpURI().getPath();
+            byte[] body =
+                    json.writeValueAsBytes(
+                            ErrorBodies.forPath(
+                                    path == null ? "/" : path,
+                                    code,
+                                    message == null || message.isBlank()
+                                            ? ErrorBodies.reasonPhrase(code)
+                                            : message));
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+            response.write(true, ByteBuffer.wrap(body), callback);
+        }
     }
 }

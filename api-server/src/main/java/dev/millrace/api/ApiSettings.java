@@ -1,5 +1,6 @@
 package dev.millrace.api;
 
+import dev.millrace.api.auth.AuthSettings;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,6 +18,7 @@ import java.time.Duration;
  * @param dbtDocsUrl upstream of /dbt-docs, /manifest.json and /catalog.json, or null
  * @param fileWatchDebounce how long the CSV folder watcher waits for quiet before syncing
  * @param uploadLimitBytes the largest CSV upload accepted (413 above)
+ * @param auth how callers are authenticated; off ({@link AuthSettings#none()}) only on loopback
  */
 public record ApiSettings(
         String host,
@@ -28,8 +30,56 @@ public record ApiSettings(
         URI metabaseUrl,
         URI dbtDocsUrl,
         Duration fileWatchDebounce,
-        long uploadLimitBytes) {
+        long uploadLimitBytes,
+        AuthSettings auth) {
     public static final int DEFAULT_PORT = 8800;
+
+    public ApiSettings {
+        auth = auth == null ? AuthSettings.none() : auth;
+    }
+
+    /** Settings without auth (loopback only). */
+    public ApiSettings(
+            String host,
+            int port,
+            String namespace,
+            String version,
+            Path dataRoot,
+            Path warehouseRoot,
+            URI metabaseUrl,
+            URI dbtDocsUrl,
+            Duration fileWatchDebounce,
+            long uploadLimitBytes) {
+        this(
+                host,
+                port,
+                namespace,
+                version,
+                dataRoot,
+                warehouseRoot,
+                metabaseUrl,
+                dbtDocsUrl,
+                fileWatchDebounce,
+                uploadLimitBytes,
+                AuthSettings.none());
+    }
+
+    /** These settings with {@code auth} instead. */
+    public ApiSettings withAuth(AuthSettings auth) {
+        return new ApiSettings(
+                host,
+                port,
+                namespace,
+                version,
+                dataRoot,
+                warehouseRoot,
+                metabaseUrl,
+                dbtDocsUrl,
+                fileWatchDebounce,
+                uploadLimitBytes,
+                auth);
+    }
+
     public static final Duration DEFAULT_FILE_WATCH_DEBOUNCE = Duration.ofSeconds(600);
     public static final long DEFAULT_UPLOAD_LIMIT_BYTES = 512L * 1024 * 1024;
 

@@ -1,5 +1,6 @@
 package dev.millrace.api;
 
+import dev.millrace.api.auth.AuthSettings;
 import dev.millrace.store.Store;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
@@ -19,6 +20,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * The API server on a real loopback port, over the Fabric8 mock Kubernetes API (CRUD mode, with the
@@ -33,7 +35,19 @@ public final class ApiTestCluster implements AutoCloseable {
     private final KubernetesMockServer kube;
     private final HttpClient http = HttpClient.newHttpClient();
 
+    /** Bearer token sent with {@link #get} and {@link #post}, or null for none. */
+    private volatile String bearerToken;
+
     public ApiTestCluster(Path tmp) throws Exception {
+        this(tmp, AuthSettings.none(), client -> {});
+    }
+
+    /**
+     * A cluster whose API server runs with {@code auth}; {@code beforeStart} seeds the Kubernetes
+     * API (e.g. the token Secret) before the server starts.
+     */
+    public ApiTestCluster(Path tmp, AuthSettings auth, Consumer<KubernetesClient> beforeStart)
+            throws Exception {
         kube =
                 new KubernetesMockServer(
                         new Context(),
@@ -69,26 +83,43 @@ public final class ApiTestCluster implements AutoCloseable {
                 .resource(
                         new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build())
                 .create();
+        beforeStart.accept(client);
         store = Store.openDuckDb(tmp.resolve("store.duckdb"));
         server =
                 new ApiServer(
                                 ApiSettings.of(
-                                        "127.0.0.1", 0, NS, "test", tmp.resolve("files"), tmp),
+                                                "127.0.0.1",
+                                                0,
+                                                NS,
+                                                "test",
+                                                tmp.resolve("files"),
+                                                tmp)
+                                        .withAuth(auth),
                                 client,
                                 store,
                                 Clock.systemUTC())
                         .start();
     }
 
+    /** Sends {@code token} as {@code Authorization: Bearer} with {@link #get} and {@link #post}. */
+    public ApiTestCluster withBearerToken(String token) {
+        this.bearerToken = token;
+        return this;
+    }
+
+    private HttpRequest.Builder request(String path) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(server.baseUrl() + path));
+        String token = bearerToken;
+        return token == null ? b : b.header("Authorization", "Bearer " + token);
+    }
+
     public HttpResponse<String> get(String path) throws Exception {
-        return http.send(
-                HttpRequest.newBuilder(URI.create(server.baseUrl() + path)).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
+        return http.send(request(path).GET().build(), HttpResponse.BodyHandlers.ofString());
     }
 
     public HttpResponse<String> post(String path, String json) throws Exception {
         return http.send(
-                HttpRequest.newBuilder(URI.create(server.baseUrl() + path))
+                request(path)
                         .header("Content-Type", "application/json")
                         .POST(
                                 json == null

@@ -2,6 +2,8 @@ package dev.millrace.cli;
 
 import dev.millrace.api.ApiServer;
 import dev.millrace.api.ApiSettings;
+import dev.millrace.api.auth.ApiAuth;
+import dev.millrace.api.auth.AuthSettings;
 import dev.millrace.store.Store;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -21,6 +23,7 @@ import picocli.CommandLine.Option;
         })
 final class ApiCommand implements Callable<Integer> {
     @Mixin ClusterOptions cluster;
+    @Mixin ClusterOptions.AuthOptions auth;
 
     @Option(
             names = "--port",
@@ -42,17 +45,27 @@ final class ApiCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        AuthSettings authSettings;
+        try {
+            authSettings = auth.settings();
+            // Before anything starts: a refused configuration must not leave anything running.
+            ApiAuth.requireAuthUnlessLoopback(authSettings, bind);
+        } catch (IllegalArgumentException e) {
+            System.err.println("error: " + e.getMessage());
+            return 2;
+        }
         KubernetesClient client = new KubernetesClientBuilder().build();
         Store store = cluster.openStore();
         ApiServer api =
                 new ApiServer(
                                 ApiSettings.of(
-                                        bind,
-                                        port,
-                                        apiNamespace,
-                                        Version.current(),
-                                        cluster.dataRoot,
-                                        cluster.warehouseRoot),
+                                                bind,
+                                                port,
+                                                apiNamespace,
+                                                Version.current(),
+                                                cluster.dataRoot,
+                                                cluster.warehouseRoot)
+                                        .withAuth(authSettings),
                                 client,
                                 store,
                                 Clock.systemUTC())

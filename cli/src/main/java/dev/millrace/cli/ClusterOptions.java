@@ -1,9 +1,12 @@
 package dev.millrace.cli;
 
+import dev.millrace.api.auth.AuthMode;
+import dev.millrace.api.auth.AuthSettings;
 import dev.millrace.operator.OperatorSettings;
 import dev.millrace.store.Store;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -96,5 +99,76 @@ final class ClusterOptions {
                 warehouseClaim,
                 d.defaultJobResources(),
                 d.resyncInterval());
+    }
+
+    /** How the API server authenticates callers (control-plane and api). */
+    static final class AuthOptions {
+        @Option(
+                names = "--auth",
+                split = ",",
+                paramLabel = "MODE",
+                description = {
+                    "none, token, jwt or kubernetes; repeat or comma-separate to accept several"
+                            + " (tried in the order token, jwt, kubernetes).",
+                    "Default: none, which is allowed only with a loopback --bind."
+                })
+        List<String> modes = List.of();
+
+        @Option(
+                names = "--auth-token-secret",
+                paramLabel = "NAMESPACE/NAME",
+                description =
+                        "Secret of static tokens for --auth token: each data key names a token,"
+                                + " its value is the token. Re-read every 30 s.")
+        String tokenSecret;
+
+        @Option(
+                names = "--jwt-hs256-secret-file",
+                paramLabel = "FILE",
+                description = "Shared secret (at least 32 bytes) of HS256 tokens for --auth jwt.")
+        Path hs256SecretFile;
+
+        @Option(
+                names = "--jwt-rs256-public-key-file",
+                paramLabel = "FILE",
+                description = "PEM public key (BEGIN PUBLIC KEY) of RS256 tokens for --auth jwt.")
+        Path rs256PublicKeyFile;
+
+        @Option(names = "--jwt-issuer", description = "Required iss claim of JWTs (default: any).")
+        String jwtIssuer;
+
+        @Option(
+                names = "--jwt-audience",
+                description = "Required aud value of JWTs (default: any).")
+        String jwtAudience;
+
+        AuthSettings settings() throws java.io.IOException {
+            EnumSet<AuthMode> parsed = EnumSet.noneOf(AuthMode.class);
+            modes.forEach(m -> parsed.add(AuthMode.parse(m)));
+            String namespace = null;
+            String name = null;
+            if (tokenSecret != null) {
+                int slash = tokenSecret.indexOf('/');
+                if (slash <= 0 || slash == tokenSecret.length() - 1) {
+                    throw new IllegalArgumentException(
+                            "--auth-token-secret must be NAMESPACE/NAME, got '"
+                                    + tokenSecret
+                                    + "'");
+                }
+                namespace = tokenSecret.substring(0, slash);
+                name = tokenSecret.substring(slash + 1);
+            }
+            return new AuthSettings(
+                    parsed,
+                    namespace,
+                    name,
+                    null,
+                    hs256SecretFile == null ? null : AuthSettings.readHs256Secret(hs256SecretFile),
+                    rs256PublicKeyFile == null
+                            ? null
+                            : AuthSettings.readRsaPublicKey(rs256PublicKeyFile),
+                    jwtIssuer,
+                    jwtAudience);
+        }
     }
 }

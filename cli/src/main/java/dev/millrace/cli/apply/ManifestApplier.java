@@ -45,6 +45,26 @@ public final class ManifestApplier {
         }
     }
 
+    /**
+     * Built-in kinds that live outside namespaces. The embedded API has no discovery documents to
+     * ask, so the list is explicit; every Millrace kind is namespaced.
+     */
+    static final java.util.Set<String> CLUSTER_SCOPED =
+            java.util.Set.of(
+                    "Namespace",
+                    "ClusterRole",
+                    "ClusterRoleBinding",
+                    "CustomResourceDefinition",
+                    "PersistentVolume",
+                    "StorageClass",
+                    "PriorityClass",
+                    "IngressClass",
+                    "RuntimeClass",
+                    "CSIDriver",
+                    "ValidatingWebhookConfiguration",
+                    "MutatingWebhookConfiguration",
+                    "APIService");
+
     private final KubernetesClient client;
     private final CrdSchemaValidator validator;
     private final String defaultNamespace;
@@ -95,7 +115,9 @@ public final class ManifestApplier {
         List<GenericKubernetesResource> prepared = new ArrayList<>();
         List<String> problems = new ArrayList<>();
         for (GenericKubernetesResource object : objects) {
-            if (object.getMetadata() != null && object.getMetadata().getNamespace() == null) {
+            if (object.getMetadata() != null
+                    && object.getMetadata().getNamespace() == null
+                    && !CLUSTER_SCOPED.contains(object.getKind())) {
                 object.getMetadata().setNamespace(defaultNamespace);
             }
             var result = validator.validate(object);

@@ -65,10 +65,12 @@ public final class LocalMode implements AutoCloseable {
         Files.createDirectories(dataRoot());
         Clock clock = Clock.systemUTC();
 
-        kube = EmbeddedKubernetes.start(options.kubePort(), options.namespace());
+        kube = EmbeddedKubernetes.start(options.kubePort(), null);
         started.add(kube);
         ResourceVault vault = new ResourceVault(kube.client(), dataDir.resolve("resources"));
         vault.restore();
+        // After the restore, so a workspace keeps its namespace uid (the Airbyte workspaceId).
+        kube.ensureNamespace(options.namespace());
         vault.start();
         started.add(vault);
         started.add(new OwnerGarbageCollector(kube.client()).start());

@@ -30,6 +30,7 @@ public final class ResourceVault implements AutoCloseable {
     /** Kinds kept, in the order they are restored (referenced kinds before their users). */
     static final List<Kind> KINDS =
             List.of(
+                    new Kind("v1", "Namespace"),
                     new Kind("v1", "Secret"),
                     new Kind("v1", "ConfigMap"),
                     new Kind("millrace.dev/v1alpha1", "Connector"),
