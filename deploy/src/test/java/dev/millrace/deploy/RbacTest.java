@@ -1,0 +1,219 @@
+package dev.millrace.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import io.fabric8.kubernetes.api.model.rbac.Subject;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The chart grants exactly what the code calls. Each expected rule names the code that needs it;
+ * when the operator or the API server makes a new call, it belongs here and in templates/rbac.yaml.
+ */
+class RbacTest {
+    static final List<String> OPERATOR_RULES =
+            List.of(
+                    // JOSDK informers of ConnectionReconciler (primary) and SourceReconciler
+                    // (secondary): list, watch; ActionAnnotations.remove: JSON Patch of the
+                    // millrace.dev/sync annotation, then get to re-read a changed value.
+                    rule("millrace.dev", "connections", "get", "list", "watch", "patch"),
+                    // SourceReconciler and DestinationReconciler (primary), ConnectionReconciler's
+                    // "sources" and "destinations" informers: get, list, watch.
+                    rule("millrace.dev", "sources,destinations", "get", "list", "watch"),
+                    // StatusWriter.write: updateStatus() is a PUT to the status subresource.
+                    rule(
+                            "millrace.dev",
+                            "connections/status,sources/status,destinations/status",
+                            "update"),
+                    // DestinationReconciler: resources(Connector.class)...withName(ref).get().
+                    rule("millrace.dev", "connectors", "get"),
+                    // ConnectionReconciler: client.resource(job).create(); jobs().withName().get()
+                    // after a 409 and for vanished Jobs; the "jobs" InformerEventSource: list,
+                    // watch.
+                    rule("batch", "jobs", "create", "get", "list", "watch"),
+                    // SyncJobs.result: pods().withLabel("job-name", ...).list() for the termination
+                    // message.
+                    rule("", "pods", "list"),
+                    // EventRecorder: v1().events()...create().
+                    rule("", "events", "create"));
+
+    static final List<String> API_RULES =
+            List.of(
+                    // PlatformApi (list, /api/status health check), Sources.find (get),
+                    // CsvFolderWatcher (inform: list, watch).
+                    rule("millrace.dev", "sources", "get", "list", "watch"),
+                    // SourceSyncs (list), SyncEventInformer (inform: list, watch), Annotator (JSON
+                    // Patch of millrace.dev/sync and millrace.dev/sync-options).
+                    rule("millrace.dev", "connections", "list", "watch", "patch"),
+                    // PlatformHealth lists Destinations and Models; DbtModels lists Models.
+                    rule("millrace.dev", "destinations,models", "list"));
+
+    static final List<String> KUBERNETES_AUTH_RULES =
+            List.of(
+                    // KubernetesReviews: authentication().v1().tokenReviews().create() for the
+                    // caller's bearer token.
+                    rule("authentication.k8s.io", "tokenreviews", "create"),
+                    // KubernetesReviews: authorization().v1().subjectAccessReview().create() for
+                    // each request.
+                    rule("authorization.k8s.io", "subjectaccessreviews", "create"));
+
+    @Test
+    void apiAuthGetsOnlyTheReviewsAndTheOneTokenSecret() {
+        var chart = Chart.render("ingress-metabase.yaml");
+        assertThat(rules(chart.one(ClusterRole.class, "millrace-api-auth").getRules()))
+                .containsExactlyElementsOf(KUBERNETES_AUTH_RULES);
+        assertThat(subjects(chart.one(ClusterRoleBinding.class, "millrace-api-auth").getSubjects()))
+                .containsExactly("ServiceAccount millrace/millrace-operator");
+        // StaticTokens: secrets().inNamespace(ns).withName(name).get() of the configured Secret.
+        Role tokens = chart.one(Role.class, "millrace-api-tokens");
+        assertThat(tokens.getRules())
+                .singleElement()
+                .satisfies(
+                        r -> {
+                            assertThat(r.getResources()).containsExactly("secrets");
+                            assertThat(r.getResourceNames()).containsExactly("millrace-api-tokens");
+                            assertThat(r.getVerbs()).containsExactly("get");
+                        });
+        // jwt alone reads a mounted file: no API access at all.
+        var jwt = Chart.render("postgresql.yaml");
+        assertThat(jwt.find(ClusterRole.class, "millrace-api-auth")).isEmpty();
+        assertThat(jwt.find(Role.class, "millrace-api-tokens")).isEmpty();
+    }
+
+    @Test
+    void operatorGetsExactlyTheCallsItMakesClusterWideByDefault() {
+        var chart = Chart.render("default.yaml");
+        assertThat(rules(chart.one(ClusterRole.class, "millrace-operator").getRules()))
+                .containsExactlyElementsOf(OPERATOR_RULES);
+        ClusterRoleBinding binding = chart.one(ClusterRoleBinding.class, "millrace-operator");
+        assertThat(binding.getRoleRef().getName()).isEqualTo("millrace-operator");
+        assertThat(subjects(binding.getSubjects()))
+                .containsExactly("ServiceAccount millrace/millrace-operator");
+        assertThat(chart.all(Role.class))
+                .extracting(r -> r.getMetadata().getName())
+                .containsExactly("millrace-api");
+    }
+
+    @Test
+    void apiRoleCoversOnlyTheServedNamespace() {
+        var chart = Chart.render("default.yaml");
+        Role api = chart.one(Role.class, "millrace-api");
+        assertThat(api.getMetadata().getNamespace()).isEqualTo("millrace");
+        assertThat(rules(api.getRules())).containsExactlyElementsOf(API_RULES);
+        // One process serves the API with DuckDB, so the control plane's account holds it.
+        assertThat(subjects(chart.one(RoleBinding.class, "millrace-api").getSubjects()))
+                .containsExactly("ServiceAccount millrace/millrace-operator");
+
+        var split = Chart.render("postgresql.yaml");
+        assertThat(subjects(split.one(RoleBinding.class, "millrace-api").getSubjects()))
+                .containsExactly("ServiceAccount millrace/millrace-api");
+        assertThat(rules(split.one(ClusterRole.class, "millrace-operator").getRules()))
+                .containsExactlyElementsOf(OPERATOR_RULES);
+    }
+
+    @Test
+    void watchNamespacesGiveRolesThereAndNothingClusterWide() {
+        var chart = Chart.render("single-namespace.yaml");
+        // Only token and access reviews, which exist only cluster-wide.
+        assertThat(chart.all(ClusterRoleBinding.class))
+                .extracting(b -> b.getMetadata().getName())
+                .containsExactly("millrace-api-auth");
+        assertThat(chart.all(ClusterRole.class))
+                .extracting(r -> r.getMetadata().getName())
+                .containsExactlyInAnyOrder(
+                        "millrace-view", "millrace-edit", "millrace-admin", "millrace-api-auth");
+        Role operator =
+                chart.all(Role.class).stream()
+                        .filter(r -> r.getMetadata().getName().equals("millrace-operator"))
+                        .findFirst()
+                        .orElseThrow();
+        assertThat(operator.getMetadata().getNamespace()).isEqualTo("data-team");
+        assertThat(rules(operator.getRules())).containsExactlyElementsOf(OPERATOR_RULES);
+        assertThat(chart.all(RoleBinding.class))
+                .extracting(
+                        b ->
+                                b.getMetadata().getNamespace()
+                                        + "/"
+                                        + b.getMetadata().getName()
+                                        + " -> "
+                                        + subjects(b.getSubjects()))
+                .containsExactlyInAnyOrder(
+                        "data-team/millrace-operator -> [ServiceAccount"
+                                + " millrace/millrace-operator]",
+                        "data-team/millrace-api -> [ServiceAccount millrace/millrace-operator]");
+    }
+
+    @Test
+    void syncJobAccountIsBoundToNothing() {
+        for (String values : ChartTest.VALUES_FILES) {
+            var chart = Chart.render(values);
+            Stream<Subject> subjects =
+                    Stream.concat(
+                            chart.all(RoleBinding.class).stream()
+                                    .flatMap(b -> b.getSubjects().stream()),
+                            chart.all(ClusterRoleBinding.class).stream()
+                                    .flatMap(b -> b.getSubjects().stream()));
+            assertThat(subjects).noneMatch(s -> s.getName().equals("millrace-sync"));
+        }
+    }
+
+    @Test
+    void millraceKindsAggregateIntoViewEditAndAdmin() {
+        var chart = Chart.render("default.yaml");
+        String kinds =
+                "connectors,sources,destinations,connections,pipelines,pipelinetypes,anomalyrules,models";
+        String statuses =
+                Stream.of(kinds.split(","))
+                        .map(k -> k + "/status")
+                        .reduce((a, b) -> a + "," + b)
+                        .orElseThrow();
+        assertThat(chart.one(ClusterRole.class, "millrace-view").getMetadata().getLabels())
+                .containsEntry("rbac.authorization.k8s.io/aggregate-to-view", "true");
+        assertThat(rules(chart.one(ClusterRole.class, "millrace-view").getRules()))
+                .containsExactly(
+                        rule("millrace.dev", kinds, "get", "list", "watch"),
+                        rule("millrace.dev", statuses, "get"));
+        for (String role : List.of("edit", "admin")) {
+            ClusterRole r = chart.one(ClusterRole.class, "millrace-" + role);
+            assertThat(r.getMetadata().getLabels())
+                    .containsEntry("rbac.authorization.k8s.io/aggregate-to-" + role, "true");
+            assertThat(rules(r.getRules()))
+                    .containsExactly(
+                            rule(
+                                    "millrace.dev",
+                                    kinds,
+                                    "create",
+                                    "update",
+                                    "patch",
+                                    "delete",
+                                    "deletecollection"));
+        }
+    }
+
+    static String rule(String group, String resources, String... verbs) {
+        return "[" + group + "] " + resources + ": " + String.join(",", verbs);
+    }
+
+    static List<String> rules(List<PolicyRule> rules) {
+        return rules.stream()
+                .map(
+                        r ->
+                                rule(
+                                        String.join(",", r.getApiGroups()),
+                                        String.join(",", r.getResources()),
+                                        r.getVerbs().toArray(String[]::new)))
+                .toList();
+    }
+
+    static List<String> subjects(List<Subject> subjects) {
+        return subjects.stream()
+                .map(s -> s.getKind() + " " + s.getNamespace() + "/" + s.getName())
+                .toList();
+    }
+}
