@@ -98,7 +98,7 @@ final class LocalCommand implements Callable<Integer> {
         local.start();
         System.out.println("Millrace " + Version.current() + " is running locally.");
         System.out.println(
-                "  API and web UI:  "
+                "  API:             "
                         + local.apiUrl()
                         + "   (try: curl "
                         + local.apiUrl()

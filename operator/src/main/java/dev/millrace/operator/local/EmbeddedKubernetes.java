@@ -137,6 +137,15 @@ public final class EmbeddedKubernetes implements AutoCloseable {
     @Override
     public void close() {
         client.close();
-        server.destroy();
+        try {
+            server.destroy();
+        } catch (IllegalStateException e) {
+            // The mock's Vert.x shutdown can time out while its event loop is stalled by a watch
+            // that was closing (see docs/architecture.md); the port and threads go with the JVM
+            // or the next GC, and nothing of Millrace's state lives in the mock.
+            java.util.logging.Logger.getLogger(EmbeddedKubernetes.class.getName())
+                    .warning(
+                            "embedded Kubernetes API did not shut down cleanly: " + e.getMessage());
+        }
     }
 }
