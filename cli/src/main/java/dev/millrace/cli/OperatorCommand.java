@@ -5,8 +5,8 @@ import dev.millrace.store.Store;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.time.Clock;
+import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -28,18 +28,6 @@ final class OperatorCommand implements Callable<Integer> {
                 new MillraceOperator(client, store, cluster.operatorSettings(), Clock.systemUTC());
         operator.start();
         System.out.println("Millrace operator " + Version.current() + " started");
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime()
-                .addShutdownHook(
-                        new Thread(
-                                () -> {
-                                    operator.close();
-                                    store.close();
-                                    client.close();
-                                    stopped.countDown();
-                                },
-                                "millrace-shutdown"));
-        stopped.await();
-        return 0;
+        return RunUntilStopped.await(List.of(operator, store, client));
     }
 }
