@@ -11,6 +11,7 @@ import java.util.Locale;
  * POST {@code create}, PUT/PATCH {@code update}, DELETE {@code delete}. Starting or cancelling a
  * sync (platform {@code POST /api/sources/{name}/sync}, public {@code POST /jobs} and {@code DELETE
  * /jobs/{id}}) is {@code update} on {@code connections}: a sync is an annotation on a Connection.
+ * Opening the {@code /ws} event feed is {@code watch} on {@code sources}.
  *
  * @param group API group of {@code resource}; null for a non-resource request
  * @param resource plural resource name; null for a non-resource request
@@ -31,6 +32,10 @@ public record AccessRequest(
      */
     public static AccessRequest of(String method, String path, String namespace) {
         String m = method.toUpperCase(Locale.ROOT);
+        if (path.equals("/ws") || path.equals("/ws/")) {
+            // The platform feed streams sync and model events of every source: a watch.
+            return new AccessRequest("watch", GROUP, "sources", namespace, null);
+        }
         List<String> segments = Arrays.stream(path.split("/")).filter(s -> !s.isEmpty()).toList();
         List<String> rest;
         if (path.startsWith("/api/public/v1/")) {

@@ -6,8 +6,11 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.Set;
@@ -28,6 +31,9 @@ public final class ApiAuth implements AutoCloseable {
             Set.of("/api/openapi.json", "/api/docs", "/api/redoc");
 
     private static final String BEARER = "bearer ";
+
+    /** The query parameter that carries a token on a WebSocket handshake. */
+    public static final String ACCESS_TOKEN_PARAMETER = "access_token";
 
     private final AuthSettings settings;
     private final String namespace;
@@ -116,15 +122,63 @@ public final class ApiAuth implements AutoCloseable {
                 });
         if (settings.enabled()) {
             routes.before(this::check);
+            // Before-handlers do not run for a WebSocket handshake: it needs its own check.
+            routes.wsBeforeUpgrade(this::checkUpgrade);
         }
     }
 
     private void check(Context ctx) {
-        String path = ctx.path();
-        if (isPublic(path)) {
+        if (isPublic(ctx.path())) {
             return;
         }
+        authenticate(ctx, bearerToken(ctx.header("Authorization")));
+    }
+
+    /**
+     * A browser cannot set headers on a WebSocket handshake, so {@code /ws} also takes the token as
+     * the {@code access_token} query parameter (RFC 6750 §2.3). Only the handshake accepts it: a
+     * URL ends up in histories and proxy logs, so ordinary requests must use the header.
+     */
+    private void checkUpgrade(Context ctx) {
         String token = bearerToken(ctx.header("Authorization"));
+        if (token == null) {
+            String query = ctx.queryParam(ACCESS_TOKEN_PARAMETER);
+            token = query == null || query.isBlank() ? null : query.strip();
+        }
+        try {
+            authenticate(ctx, token);
+        } catch (AuthFailure e) {
+            // Javalin maps the exception on a handshake but never writes the mapped body; write
+            // the refusal out here so it reads like any other request's.
+            writeRefusal(ctx, e);
+            throw e;
+        }
+    }
+
+    private static void writeRefusal(Context ctx, AuthFailure failure) {
+        try {
+            HttpServletResponse response = ctx.res();
+            response.setStatus(failure.status());
+            if (failure.status() == 401) {
+                response.setHeader("WWW-Authenticate", "Bearer realm=\"millrace\"");
+            }
+            response.setContentType("application/json");
+            byte[] body =
+                    ctx.jsonMapper()
+                            .toJsonString(
+                                    ErrorBodies.forPath(
+                                            ctx.path(), failure.status(), failure.getMessage()),
+                                    Object.class)
+                            .getBytes(StandardCharsets.UTF_8);
+            response.setContentLength(body.length);
+            response.getOutputStream().write(body);
+            response.flushBuffer();
+        } catch (IOException e) {
+            LOG.debug("could not answer a refused WebSocket handshake: {}", e.toString());
+        }
+    }
+
+    private void authenticate(Context ctx, String token) {
         if (token == null) {
             throw AuthFailure.unauthorized("Missing bearer token (Authorization: Bearer <token>)");
         }

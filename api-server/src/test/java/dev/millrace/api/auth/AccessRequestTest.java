@@ -57,4 +57,12 @@ class AccessRequestTest {
         assertThat(status.verb()).isEqualTo("get");
         assertThat(status.path()).isEqualTo("/api/status");
     }
+
+    @Test
+    void openingTheEventFeedIsWatchOnSources() {
+        AccessRequest feed = of("GET", "/ws");
+        assertThat(feed.verb()).isEqualTo("watch");
+        assertThat(feed.resource()).isEqualTo("sources");
+        assertThat(feed.group()).isEqualTo("millrace.dev");
+    }
 }

@@ -1,6 +1,7 @@
 package dev.millrace.api.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -19,6 +20,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.EnumSet;
@@ -26,6 +29,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -207,5 +211,26 @@ class KubernetesAuthTest {
         assertThat(response.statusCode()).isEqualTo(401);
         assertThat(response.headers().firstValue("WWW-Authenticate")).isPresent();
         assertThat(send("GET", "/api/sources", null).statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void openingTheEventFeedNeedsWatchOnSources() {
+        CompletableFuture<WebSocket> feed =
+                http.newWebSocketBuilder()
+                        .header("Authorization", "Bearer alice-token")
+                        .buildAsync(
+                                URI.create(server.baseUrl().replace("http", "ws") + "/ws"),
+                                new WebSocket.Listener() {});
+
+        assertThatThrownBy(feed::join)
+                .cause()
+                .isInstanceOfSatisfying(
+                        WebSocketHandshakeException.class,
+                        e -> assertThat(e.getResponse().statusCode()).isEqualTo(403));
+        JsonNode attributes =
+                accessReviews.get(accessReviews.size() - 1).path("spec").path("resourceAttributes");
+        assertThat(attributes.path("verb").asText()).isEqualTo("watch");
+        assertThat(attributes.path("resource").asText()).isEqualTo("sources");
+        assertThat(attributes.path("namespace").asText()).isEqualTo("team-a");
     }
 }

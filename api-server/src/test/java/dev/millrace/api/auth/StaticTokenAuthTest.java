@@ -1,6 +1,7 @@
 package dev.millrace.api.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -8,10 +9,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.millrace.api.ApiTestCluster;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
+import java.net.URI;
+import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -123,5 +129,72 @@ class StaticTokenAuthTest {
         assertThat(cluster.get("/api/docs/swagger-ui-bundle.js").statusCode()).isEqualTo(200);
         assertThat(cluster.get("/api/redoc").statusCode()).isEqualTo(200);
         assertThat(cluster.get("/api/redoc/redoc.standalone.js").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void theEventFeedRefusesAHandshakeWithoutAToken() {
+        assertThatThrownBy(() -> openFeed("/ws", null).join())
+                .isInstanceOf(CompletionException.class)
+                .cause()
+                .isInstanceOfSatisfying(
+                        WebSocketHandshakeException.class,
+                        e -> assertThat(e.getResponse().statusCode()).isEqualTo(401));
+        assertThatThrownBy(() -> openFeed("/ws?access_token=" + CI_TOKEN + "x", null).join())
+                .cause()
+                .isInstanceOfSatisfying(
+                        WebSocketHandshakeException.class,
+                        e -> assertThat(e.getResponse().statusCode()).isEqualTo(401));
+    }
+
+    @Test
+    void aRefusedHandshakeIsAnsweredInThePlatformErrorFormat() throws Exception {
+        // The JDK WebSocket client drops the body of a refused handshake: speak HTTP by hand.
+        URI base = URI.create(cluster.server.baseUrl());
+        try (java.net.Socket socket = new java.net.Socket(base.getHost(), base.getPort())) {
+            socket.getOutputStream()
+                    .write(
+                            ("GET /ws HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\n"
+                                            + "Connection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
+                                            + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                                            + "Connection: close\r\n\r\n")
+                                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            socket.setSoTimeout(10_000);
+            String response =
+                    new String(
+                            socket.getInputStream().readAllBytes(),
+                            java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(response).startsWith("HTTP/1.1 401");
+            assertThat(response).contains("WWW-Authenticate: Bearer");
+            assertThat(response).contains("\"detail\"");
+        }
+    }
+
+    @Test
+    void theEventFeedTakesTheTokenInTheHeaderOrAsAccessTokenOnTheHandshake() {
+        WebSocket withHeader = openFeed("/ws", CI_TOKEN).join();
+        WebSocket withQuery = openFeed("/ws?access_token=" + CI_TOKEN, null).join();
+        try {
+            assertThat(withHeader.isInputClosed()).isFalse();
+            assertThat(withQuery.isInputClosed()).isFalse();
+        } finally {
+            withHeader.abort();
+            withQuery.abort();
+        }
+    }
+
+    @Test
+    void onlyTheHandshakeAcceptsATokenInTheUrl() throws Exception {
+        assertThat(cluster.get("/api/sources?access_token=" + CI_TOKEN).statusCode())
+                .isEqualTo(401);
+    }
+
+    private java.util.concurrent.CompletableFuture<WebSocket> openFeed(String path, String token) {
+        WebSocket.Builder builder = HttpClient.newHttpClient().newWebSocketBuilder();
+        if (token != null) {
+            builder.header("Authorization", "Bearer " + token);
+        }
+        return builder.buildAsync(
+                URI.create(cluster.server.baseUrl().replace("http", "ws") + path),
+                new WebSocket.Listener() {});
     }
 }
