@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.millrace.api.auth.ApiAuth;
+import dev.millrace.api.kube.ResourceCache;
 import dev.millrace.api.openapi.ApiDocs;
 import dev.millrace.api.platform.PlatformApi;
 import dev.millrace.store.Store;
@@ -33,6 +34,7 @@ public final class ApiServer implements AutoCloseable {
     private final ApiSettings settings;
     private final ApiAuth auth;
     private final List<ApiFamily> families;
+    private final ResourceCache resources;
 
     public ApiServer(ApiSettings settings, KubernetesClient client, Store store, Clock clock) {
         this.settings = settings;
@@ -45,7 +47,9 @@ public final class ApiServer implements AutoCloseable {
                 ApiAuth.create(
                         settings.auth(), settings.host(), settings.namespace(), client, clock);
         ApiDocs docs = new ApiDocs(ApiServer.class.getClassLoader());
-        ApiContext context = new ApiContext(settings, client, store, clock, clock.instant());
+        this.resources = new ResourceCache(client);
+        ApiContext context =
+                new ApiContext(settings, client, resources, store, clock, clock.instant());
         // One line per family; each registers its own routes and error mapping.
         this.families =
                 List.of(
@@ -97,6 +101,11 @@ public final class ApiServer implements AutoCloseable {
         return this;
     }
 
+    /** What the server reads Kubernetes objects from. */
+    public ResourceCache resources() {
+        return resources;
+    }
+
     /** The port actually bound (useful when configured with 0). */
     public int port() {
         return app.port();
@@ -110,6 +119,7 @@ public final class ApiServer implements AutoCloseable {
     public void close() {
         app.stop();
         families.forEach(ApiFamily::close);
+        resources.close();
         auth.close();
     }
 

@@ -101,6 +101,15 @@ public final class ApiTestCluster implements AutoCloseable {
                         .start();
     }
 
+    /**
+     * {@code written} (what a create or update through {@link #client} returned), once the API
+     * server's cache holds it: the API reads lists from that cache, which a watch event updates a
+     * moment after the write.
+     */
+    public <T extends io.fabric8.kubernetes.api.model.HasMetadata> T cached(T written) {
+        return server.resources().awaitWritten(written);
+    }
+
     /** Sends {@code token} as {@code Authorization: Bearer} with {@link #get} and {@link #post}. */
     public ApiTestCluster withBearerToken(String token) {
         this.bearerToken = token;

@@ -2,6 +2,7 @@ package dev.millrace.api.airbyte;
 
 import dev.millrace.api.ApiContext;
 import dev.millrace.api.ApiFamily;
+import dev.millrace.api.kube.ResourceCache;
 import io.javalin.config.RoutesConfig;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -24,12 +25,15 @@ public final class AirbytePublicApi implements ApiFamily {
         // Sync requests and connection deletes check and write under one lock, so two requests
         // for the same connection cannot both pass the "nothing running" check.
         Object jobRequests = new Object();
-        this.workspaces = new WorkspaceEndpoints(context.client());
-        this.sources = new SourceEndpoints(context.client());
-        this.destinations = new DestinationEndpoints(context.client());
-        this.connections = new ConnectionEndpoints(context.client(), context.store(), jobRequests);
+        ResourceCache resources = context.resources();
+        this.workspaces = new WorkspaceEndpoints(resources);
+        this.sources = new SourceEndpoints(context.client(), resources);
+        this.destinations = new DestinationEndpoints(context.client(), resources);
+        this.connections =
+                new ConnectionEndpoints(context.client(), resources, context.store(), jobRequests);
         this.jobs =
-                new JobEndpoints(context.client(), context.store(), context.clock(), jobRequests);
+                new JobEndpoints(
+                        context.client(), resources, context.store(), context.clock(), jobRequests);
     }
 
     @Override

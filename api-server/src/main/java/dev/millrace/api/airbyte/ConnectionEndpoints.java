@@ -3,6 +3,7 @@ package dev.millrace.api.airbyte;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.millrace.api.kube.ResourceCache;
 import dev.millrace.crds.common.MillraceApi;
 import dev.millrace.crds.connection.Connection;
 import dev.millrace.crds.destination.Destination;
@@ -33,19 +34,22 @@ final class ConnectionEndpoints {
             Set.of("name", "syncMode", "cursorField", "primaryKey");
 
     private final KubernetesClient client;
+    private final ResourceCache resources;
     private final Store store;
     private final Workspaces workspaces;
     private final Lookups lookups;
     private final ResourceWrites writes;
     private final Object jobRequests;
 
-    ConnectionEndpoints(KubernetesClient client, Store store, Object jobRequests) {
+    ConnectionEndpoints(
+            KubernetesClient client, ResourceCache resources, Store store, Object jobRequests) {
         this.client = client;
+        this.resources = resources;
         this.store = store;
         this.jobRequests = jobRequests;
-        this.workspaces = new Workspaces(client);
-        this.lookups = new Lookups(client);
-        this.writes = new ResourceWrites(client);
+        this.workspaces = new Workspaces(resources);
+        this.lookups = new Lookups(resources);
+        this.writes = new ResourceWrites(client, resources);
     }
 
     void list(Context ctx) {
@@ -142,6 +146,10 @@ final class ConnectionEndpoints {
             }
             client.resource(current).delete();
         }
+        resources.awaitGone(
+                Connection.class,
+                current.getMetadata().getNamespace(),
+                current.getMetadata().getName());
         ctx.status(204);
     }
 

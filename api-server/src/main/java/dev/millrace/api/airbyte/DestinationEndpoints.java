@@ -2,6 +2,7 @@ package dev.millrace.api.airbyte;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.millrace.api.kube.ResourceCache;
 import dev.millrace.crds.common.MillraceApi;
 import dev.millrace.crds.connection.Connection;
 import dev.millrace.crds.destination.Destination;
@@ -25,15 +26,17 @@ final class DestinationEndpoints {
             Set.of("destinationType", "path", "schemaPrefix");
 
     private final KubernetesClient client;
+    private final ResourceCache resources;
     private final Workspaces workspaces;
     private final Lookups lookups;
     private final ResourceWrites writes;
 
-    DestinationEndpoints(KubernetesClient client) {
+    DestinationEndpoints(KubernetesClient client, ResourceCache resources) {
         this.client = client;
-        this.workspaces = new Workspaces(client);
-        this.lookups = new Lookups(client);
-        this.writes = new ResourceWrites(client);
+        this.resources = resources;
+        this.workspaces = new Workspaces(resources);
+        this.lookups = new Lookups(resources);
+        this.writes = new ResourceWrites(client, resources);
     }
 
     void list(Context ctx) {
@@ -152,6 +155,10 @@ final class DestinationEndpoints {
                             + "; delete them first");
         }
         client.resource(current).delete();
+        resources.awaitGone(
+                Destination.class,
+                current.getMetadata().getNamespace(),
+                current.getMetadata().getName());
         ctx.status(204);
     }
 

@@ -2,6 +2,7 @@ package dev.millrace.api.airbyte;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.millrace.api.kube.Annotator;
+import dev.millrace.api.kube.ResourceCache;
 import dev.millrace.crds.common.JobNames;
 import dev.millrace.crds.common.MillraceApi;
 import dev.millrace.crds.connection.Connection;
@@ -45,12 +46,17 @@ final class JobEndpoints {
     private final Lookups lookups;
     private final Object jobRequests;
 
-    JobEndpoints(KubernetesClient client, Store store, Clock clock, Object jobRequests) {
+    JobEndpoints(
+            KubernetesClient client,
+            ResourceCache resources,
+            Store store,
+            Clock clock,
+            Object jobRequests) {
         this.client = client;
         this.store = store;
         this.clock = clock;
         this.jobRequests = jobRequests;
-        this.lookups = new Lookups(client);
+        this.lookups = new Lookups(resources);
     }
 
     void list(Context ctx) {

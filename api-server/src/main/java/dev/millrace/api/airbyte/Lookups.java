@@ -1,38 +1,39 @@
 package dev.millrace.api.airbyte;
 
+import dev.millrace.api.kube.ResourceCache;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Finding Millrace objects by their Airbyte id (metadata.uid) and listing them by workspace. */
+/**
+ * Finding Millrace objects by their Airbyte id (metadata.uid) and listing them by workspace, from
+ * the API server's cache.
+ */
 final class Lookups {
-    private final KubernetesClient client;
+    private final ResourceCache resources;
 
-    Lookups(KubernetesClient client) {
-        this.client = client;
+    Lookups(ResourceCache resources) {
+        this.resources = resources;
     }
 
     /** The object whose uid is {@code id} (already checked to be a UUID); 404 when none. */
     <T extends HasMetadata> T byUid(Class<T> type, String id, String kind) {
-        return client.resources(type).inAnyNamespace().list().getItems().stream()
-                .filter(r -> id.equalsIgnoreCase(r.getMetadata().getUid()))
-                .findFirst()
+        return resources
+                .findOrFetch(type, r -> id.equalsIgnoreCase(r.getMetadata().getUid()))
                 .orElseThrow(() -> PublicApiException.notFound(kind, id));
     }
 
     /** The objects of the namespaces (null: every namespace), by namespace, then name. */
     <T extends HasMetadata> List<T> list(Class<T> type, List<String> namespaces) {
-        List<T> items = new ArrayList<>();
         if (namespaces == null) {
-            items.addAll(client.resources(type).inAnyNamespace().list().getItems());
-        } else {
-            for (String namespace : namespaces) {
-                items.addAll(client.resources(type).inNamespace(namespace).list().getItems());
-            }
+            return resources.list(type, null);
+        }
+        List<T> items = new ArrayList<>();
+        for (String namespace : namespaces) {
+            items.addAll(resources.list(type, namespace));
         }
         items.sort(
                 Comparator.comparing((T r) -> r.getMetadata().getNamespace())

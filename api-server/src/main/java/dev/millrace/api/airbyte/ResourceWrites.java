@@ -1,6 +1,7 @@
 package dev.millrace.api.airbyte;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.millrace.api.kube.ResourceCache;
 import dev.millrace.crds.validation.CrdSchemaValidator;
 import dev.millrace.crds.validation.ValidationResult;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -17,10 +18,12 @@ import java.util.function.UnaryOperator;
 final class ResourceWrites {
     private static final int ATTEMPTS = 5;
     private final KubernetesClient client;
+    private final ResourceCache resources;
     private final CrdSchemaValidator validator = CrdSchemaValidator.forMillraceCrds();
 
-    ResourceWrites(KubernetesClient client) {
+    ResourceWrites(KubernetesClient client, ResourceCache resources) {
         this.client = client;
+        this.resources = resources;
     }
 
     static ObjectNode tree(HasMetadata resource) {
@@ -52,7 +55,7 @@ final class ResourceWrites {
             T resource =
                     Serialization.jsonMapper().convertValue(validator.applyDefaults(object), type);
             try {
-                return client.resource(resource).create();
+                return resources.awaitWritten(client.resource(resource).create());
             } catch (KubernetesClientException e) {
                 if (e.getCode() != 409) {
                     throw refused(e);
@@ -75,7 +78,7 @@ final class ResourceWrites {
             validate(changed);
             T resource = Serialization.jsonMapper().convertValue(changed, type);
             try {
-                return client.resource(resource).update();
+                return resources.awaitWritten(client.resource(resource).update());
             } catch (KubernetesClientException e) {
                 if (e.getCode() != 409 || attempt >= ATTEMPTS) {
                     throw refused(e);

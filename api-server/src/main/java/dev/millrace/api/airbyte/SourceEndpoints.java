@@ -2,6 +2,7 @@ package dev.millrace.api.airbyte;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.millrace.api.kube.ResourceCache;
 import dev.millrace.crds.common.MillraceApi;
 import dev.millrace.crds.connection.Connection;
 import dev.millrace.crds.source.Source;
@@ -27,15 +28,17 @@ final class SourceEndpoints {
     private static final Set<String> STREAM_FIELDS = Set.of("name", "glob");
 
     private final KubernetesClient client;
+    private final ResourceCache resources;
     private final Workspaces workspaces;
     private final Lookups lookups;
     private final ResourceWrites writes;
 
-    SourceEndpoints(KubernetesClient client) {
+    SourceEndpoints(KubernetesClient client, ResourceCache resources) {
         this.client = client;
-        this.workspaces = new Workspaces(client);
-        this.lookups = new Lookups(client);
-        this.writes = new ResourceWrites(client);
+        this.resources = resources;
+        this.workspaces = new Workspaces(resources);
+        this.lookups = new Lookups(resources);
+        this.writes = new ResourceWrites(client, resources);
     }
 
     void list(Context ctx) {
@@ -149,6 +152,10 @@ final class SourceEndpoints {
                             + "; delete them first");
         }
         client.resource(current).delete();
+        resources.awaitGone(
+                Source.class,
+                current.getMetadata().getNamespace(),
+                current.getMetadata().getName());
         ctx.status(204);
     }
 

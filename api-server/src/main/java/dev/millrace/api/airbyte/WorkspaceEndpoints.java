@@ -1,7 +1,7 @@
 package dev.millrace.api.airbyte;
 
+import dev.millrace.api.kube.ResourceCache;
 import io.fabric8.kubernetes.api.model.Namespace;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javalin.http.Context;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,8 +12,8 @@ final class WorkspaceEndpoints {
     static final String PATH = AirbytePublicApi.BASE + "/workspaces";
     private final Workspaces workspaces;
 
-    WorkspaceEndpoints(KubernetesClient client) {
-        this.workspaces = new Workspaces(client);
+    WorkspaceEndpoints(ResourceCache resources) {
+        this.workspaces = new Workspaces(resources);
     }
 
     void list(Context ctx) {

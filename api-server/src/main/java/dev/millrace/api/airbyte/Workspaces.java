@@ -1,12 +1,12 @@
 package dev.millrace.api.airbyte;
 
+import dev.millrace.api.kube.ResourceCache;
 import io.fabric8.kubernetes.api.model.Namespace;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.charset.StandardCharsets;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -15,10 +15,10 @@ import java.util.UUID;
  * is stable either way.
  */
 final class Workspaces {
-    private final KubernetesClient client;
+    private final ResourceCache resources;
 
-    Workspaces(KubernetesClient client) {
-        this.client = client;
+    Workspaces(ResourceCache resources) {
+        this.resources = resources;
     }
 
     static String idOf(Namespace namespace) {
@@ -32,9 +32,7 @@ final class Workspaces {
 
     /** Every namespace by name, sorted by name. */
     List<Namespace> all() {
-        return client.namespaces().list().getItems().stream()
-                .sorted(Comparator.comparing(n -> n.getMetadata().getName()))
-                .toList();
+        return resources.list(Namespace.class, null);
     }
 
     /** workspaceId by namespace name. */
@@ -54,12 +52,14 @@ final class Workspaces {
 
     /** The namespace of a workspace id; 404 when there is none. */
     String namespaceOf(String workspaceId) {
-        for (Namespace namespace : all()) {
-            if (idOf(namespace).equalsIgnoreCase(workspaceId)) {
-                return namespace.getMetadata().getName();
-            }
-        }
-        throw PublicApiException.notFound("workspace", workspaceId);
+        return find(workspaceId)
+                .orElseThrow(() -> PublicApiException.notFound("workspace", workspaceId));
+    }
+
+    private Optional<String> find(String workspaceId) {
+        return resources
+                .findOrFetch(Namespace.class, n -> idOf(n).equalsIgnoreCase(workspaceId))
+                .map(n -> n.getMetadata().getName());
     }
 
     /**
@@ -70,12 +70,6 @@ final class Workspaces {
         if (workspaceIds == null || workspaceIds.isBlank()) {
             return null;
         }
-        Map<String, String> byId = new LinkedHashMap<>();
-        for (Namespace namespace : all()) {
-            byId.put(
-                    idOf(namespace).toLowerCase(java.util.Locale.ROOT),
-                    namespace.getMetadata().getName());
-        }
         java.util.LinkedHashSet<String> namespaces = new java.util.LinkedHashSet<>();
         for (String raw : workspaceIds.split(",")) {
             String id;
@@ -84,11 +78,8 @@ final class Workspaces {
             } catch (PublicApiException e) {
                 throw PublicApiException.invalidQuery("workspaceIds: " + e.getMessage());
             }
-            String namespace = byId.get(id);
-            if (namespace == null) {
-                throw PublicApiException.notFound("workspace", id);
-            }
-            namespaces.add(namespace);
+            namespaces.add(
+                    find(id).orElseThrow(() -> PublicApiException.notFound("workspace", id)));
         }
         return List.copyOf(namespaces);
     }

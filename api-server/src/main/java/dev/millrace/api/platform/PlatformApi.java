@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.millrace.api.ApiContext;
 import dev.millrace.api.ApiFamily;
 import dev.millrace.api.ApiSettings;
+import dev.millrace.api.kube.ResourceCache;
 import dev.millrace.api.platform.csv.CsvFiles;
 import dev.millrace.api.platform.proxy.UpstreamProxy;
 import dev.millrace.api.platform.watcher.CsvFolderWatcher;
@@ -21,8 +22,10 @@ import dev.millrace.store.job.JobStatus;
 import dev.millrace.store.log.LogEntry;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javalin.config.RoutesConfig;
+import io.javalin.http.ContentType;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -61,7 +64,9 @@ public final class PlatformApi implements ApiFamily, AutoCloseable {
     private final ObjectMapper json = new ObjectMapper();
     private final ObjectMapper specJson =
             new ObjectMapper().setSerializationInclusion(JsonInclude.Include.NON_NULL);
+    private final ResourceCache resources;
     private final Sources sources;
+    private volatile RenderedSources renderedSources;
     private final SourceSyncs syncs;
     private final PlatformEvents events;
     private final CsvFiles csvFiles;
@@ -78,7 +83,8 @@ public final class PlatformApi implements ApiFamily, AutoCloseable {
         this.store = context.store();
         this.clock = context.clock();
         this.startedAt = context.startedAt();
-        this.sources = new Sources(client, settings.namespace());
+        this.resources = context.resources();
+        this.sources = new Sources(resources, settings.namespace());
         this.syncs = new SourceSyncs(client, store, settings.namespace());
         this.events = new PlatformEvents(clock);
         this.csvFiles = new CsvFiles(settings, store, sources, syncs, events);
@@ -204,14 +210,46 @@ public final class PlatformApi implements ApiFamily, AutoCloseable {
         ctx.json(body);
     }
 
-    void listSources(Context ctx) {
-        List<Source> list =
-                client.resources(Source.class).inNamespace(settings.namespace()).list().getItems();
-        ctx.json(
-                list.stream()
-                        .sorted(java.util.Comparator.comparing(s -> s.getMetadata().getName()))
-                        .map(this::sourceView)
-                        .toList());
+    /**
+     * The source list is the page a dashboard polls, so its rendered body is kept until a Source
+     * changes or a {@code days_old} in it ticks over, and serving it costs no JSON writing.
+     */
+    void listSources(Context ctx) throws IOException {
+        long version = resources.version(Source.class);
+        Instant now = clock.instant();
+        RenderedSources rendered = renderedSources;
+        if (rendered == null
+                || rendered.version() != version
+                || !now.isBefore(rendered.validUntil())) {
+            // Read after the version: a change in between is rendered now and re-rendered next.
+            List<Source> list = resources.list(Source.class, settings.namespace());
+            rendered =
+                    new RenderedSources(
+                            version,
+                            RenderedSources.nextDaysOldChange(list, now),
+                            json.writeValueAsBytes(list.stream().map(this::sourceView).toList()));
+            renderedSources = rendered;
+        }
+        ctx.contentType(ContentType.APPLICATION_JSON).result(rendered.body());
+    }
+
+    private record RenderedSources(long version, Instant validUntil, byte[] body) {
+        /** When the first {@code freshness.days_old} of these sources grows by one. */
+        static Instant nextDaysOldChange(List<Source> sources, Instant now) {
+            Instant next = Instant.MAX;
+            for (Source source : sources) {
+                String lastSync = source.getStatus() == null ? null : source.getStatus().lastSync;
+                if (lastSync != null) {
+                    Instant synced = Instant.parse(lastSync);
+                    long days = Duration.between(synced, now).toDays();
+                    Instant change = synced.plus(Duration.ofDays(Math.max(0, days) + 1));
+                    if (change.isBefore(next)) {
+                        next = change;
+                    }
+                }
+            }
+            return next;
+        }
     }
 
     void sourceDetails(Context ctx) {

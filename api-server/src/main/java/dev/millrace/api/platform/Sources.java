@@ -1,16 +1,16 @@
 package dev.millrace.api.platform;
 
+import dev.millrace.api.kube.ResourceCache;
 import dev.millrace.crds.source.Source;
-import io.fabric8.kubernetes.client.KubernetesClient;
 
 /** Finds the Source a platform path names, answering 404 in the family's format. */
 public final class Sources {
     private static final int MAX_NAME_LENGTH = 253;
-    private final KubernetesClient client;
+    private final ResourceCache resources;
     private final String namespace;
 
-    public Sources(KubernetesClient client, String namespace) {
-        this.client = client;
+    public Sources(ResourceCache resources, String namespace) {
+        this.resources = resources;
         this.namespace = namespace;
     }
 
@@ -25,10 +25,7 @@ public final class Sources {
                                 || name.length() > MAX_NAME_LENGTH
                                 || !name.matches("[a-z0-9]([-a-z0-9.]*[a-z0-9])?")
                         ? null
-                        : client.resources(Source.class)
-                                .inNamespace(namespace)
-                                .withName(name)
-                                .get();
+                        : resources.getOrFetch(Source.class, namespace, name).orElse(null);
         if (source == null) {
             throw PlatformApiException.notFound("Source '" + name + "' not found");
         }

@@ -98,15 +98,18 @@ final class PublicApiFixture {
 
     /** A new namespace, i.e. a new workspace. */
     Namespace workspace() {
-        return cluster.client
-                .namespaces()
-                .resource(
-                        new NamespaceBuilder()
-                                .withNewMetadata()
-                                .withName(String.format("ws-%03d", NAMESPACES.incrementAndGet()))
-                                .endMetadata()
-                                .build())
-                .create();
+        return cluster.cached(
+                cluster.client
+                        .namespaces()
+                        .resource(
+                                new NamespaceBuilder()
+                                        .withNewMetadata()
+                                        .withName(
+                                                String.format(
+                                                        "ws-%03d", NAMESPACES.incrementAndGet()))
+                                        .endMetadata()
+                                        .build())
+                        .create());
     }
 
     static String id(Namespace namespace) {
@@ -125,7 +128,7 @@ final class PublicApiFixture {
         s.getSpec().type = SourceType.CSV;
         s.getSpec().files = new FileSource();
         s.getSpec().files.directory = name;
-        return cluster.client.resource(s).create();
+        return cluster.cached(cluster.client.resource(s).create());
     }
 
     Destination destination(Namespace ns, String name) {
@@ -133,7 +136,7 @@ final class PublicApiFixture {
         d.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(ns(ns)).build());
         d.setSpec(new DestinationSpec());
         d.getSpec().type = DestinationType.DUCKDB;
-        return cluster.client.resource(d).create();
+        return cluster.cached(cluster.client.resource(d).create());
     }
 
     Connection connection(Namespace ns, String name, String source, String destination) {
@@ -151,7 +154,7 @@ final class PublicApiFixture {
         users.cursorField = "updated_at";
         users.primaryKey = List.of("id");
         c.getSpec().streams = List.of(users);
-        return cluster.client.resource(c).create();
+        return cluster.cached(cluster.client.resource(c).create());
     }
 
     /** A connection with its source and destination, in a new workspace. */

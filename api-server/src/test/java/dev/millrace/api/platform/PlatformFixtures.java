@@ -37,12 +37,12 @@ final class PlatformFixtures {
         s.getSpec().type = SourceType.CSV;
         s.getSpec().files = new FileSource();
         s.getSpec().files.directory = directory;
-        return cluster.client.resource(s).create();
+        return cluster.cached(cluster.client.resource(s).create());
     }
 
     static Source withStatus(ApiTestCluster cluster, Source source, SourceStatus status) {
         source.setStatus(status);
-        return cluster.client.resource(source).updateStatus();
+        return cluster.cached(cluster.client.resource(source).updateStatus());
     }
 
     static Connection connection(ApiTestCluster cluster, String name, String source) {
@@ -52,7 +52,7 @@ final class PlatformFixtures {
         c.setSpec(new ConnectionSpec());
         c.getSpec().sourceRef = ObjectRef.to(source);
         c.getSpec().destinationRef = ObjectRef.to("warehouse");
-        return cluster.client.resource(c).create();
+        return cluster.cached(cluster.client.resource(c).create());
     }
 
     static Source fetchSource(ApiTestCluster cluster, String name) {
