@@ -82,6 +82,10 @@ app.kubernetes.io/component: {{ .component }}
 - --job-service-account={{ .Values.sync.serviceAccountName }}
 - --data-claim={{ include "millrace.dataClaim" . }}
 - --warehouse-claim={{ include "millrace.warehouseClaim" . }}
+{{- end -}}
+
+{{/* What every Millrace process reconciles or serves: all namespaces, or watchNamespaces. */}}
+{{- define "millrace.scopeArgs" -}}
 {{- with .Values.watchNamespaces }}
 - --watch-namespace={{ join "," . }}
 {{- end }}

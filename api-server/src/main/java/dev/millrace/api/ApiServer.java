@@ -47,7 +47,15 @@ public final class ApiServer implements AutoCloseable {
                 ApiAuth.create(
                         settings.auth(), settings.host(), settings.namespace(), client, clock);
         ApiDocs docs = new ApiDocs(ApiServer.class.getClassLoader());
-        this.resources = new ResourceCache(client);
+        if (!settings.watchNamespaces().isEmpty()
+                && !settings.watchNamespaces().contains(settings.namespace())) {
+            throw new IllegalArgumentException(
+                    "The API namespace '"
+                            + settings.namespace()
+                            + "' is not among the watched namespaces "
+                            + settings.watchNamespaces());
+        }
+        this.resources = new ResourceCache(client, settings.watchNamespaces());
         ApiContext context =
                 new ApiContext(settings, client, resources, store, clock, clock.instant());
         // One line per family; each registers its own routes and error mapping.

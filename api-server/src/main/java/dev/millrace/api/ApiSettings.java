@@ -4,6 +4,7 @@ import dev.millrace.api.auth.AuthSettings;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Set;
 
 /**
  * How the API server listens and what it serves.
@@ -19,6 +20,7 @@ import java.time.Duration;
  * @param fileWatchDebounce how long the CSV folder watcher waits for quiet before syncing
  * @param uploadLimitBytes the largest CSV upload accepted (413 above)
  * @param auth how callers are authenticated; off ({@link AuthSettings#none()}) only on loopback
+ * @param watchNamespaces the namespaces (workspaces) the API reads and writes; empty for all
  */
 public record ApiSettings(
         String host,
@@ -31,11 +33,13 @@ public record ApiSettings(
         URI dbtDocsUrl,
         Duration fileWatchDebounce,
         long uploadLimitBytes,
-        AuthSettings auth) {
+        AuthSettings auth,
+        Set<String> watchNamespaces) {
     public static final int DEFAULT_PORT = 8800;
 
     public ApiSettings {
         auth = auth == null ? AuthSettings.none() : auth;
+        watchNamespaces = watchNamespaces == null ? Set.of() : Set.copyOf(watchNamespaces);
     }
 
     /** Settings without auth (loopback only). */
@@ -61,7 +65,8 @@ public record ApiSettings(
                 dbtDocsUrl,
                 fileWatchDebounce,
                 uploadLimitBytes,
-                AuthSettings.none());
+                AuthSettings.none(),
+                Set.of());
     }
 
     /** These settings with {@code auth} instead. */
@@ -77,7 +82,42 @@ public record ApiSettings(
                 dbtDocsUrl,
                 fileWatchDebounce,
                 uploadLimitBytes,
-                auth);
+                auth,
+                watchNamespaces);
+    }
+
+    /** These settings limited to {@code namespaces} (empty: every namespace). */
+    public ApiSettings withWatchNamespaces(Set<String> namespaces) {
+        return new ApiSettings(
+                host,
+                port,
+                namespace,
+                version,
+                dataRoot,
+                warehouseRoot,
+                metabaseUrl,
+                dbtDocsUrl,
+                fileWatchDebounce,
+                uploadLimitBytes,
+                auth,
+                namespaces);
+    }
+
+    /** These settings with the upstreams of the /metabase and /dbt-docs proxies (null: none). */
+    public ApiSettings withUpstreams(URI metabase, URI dbtDocs) {
+        return new ApiSettings(
+                host,
+                port,
+                namespace,
+                version,
+                dataRoot,
+                warehouseRoot,
+                metabase,
+                dbtDocs,
+                fileWatchDebounce,
+                uploadLimitBytes,
+                auth,
+                watchNamespaces);
     }
 
     public static final Duration DEFAULT_FILE_WATCH_DEBOUNCE = Duration.ofSeconds(600);

@@ -28,6 +28,18 @@ final class ApiOptions {
             description = "Namespace the platform API serves (default: ${DEFAULT-VALUE}).")
     String apiNamespace;
 
+    @Option(
+            names = "--metabase-url",
+            description = "Metabase to proxy at /metabase (default: none; /metabase answers 502).")
+    java.net.URI metabaseUrl;
+
+    @Option(
+            names = "--dbt-docs-url",
+            description =
+                    "dbt docs site to proxy at /dbt-docs, /manifest.json and /catalog.json"
+                            + " (default: none).")
+    java.net.URI dbtDocsUrl;
+
     /**
      * The API settings, or IllegalArgumentException when the auth configuration is refused (e.g. no
      * auth on a non-loopback address) — checked before anything starts, so a refused configuration
@@ -43,6 +55,8 @@ final class ApiOptions {
                         Version.current(),
                         cluster.dataRoot,
                         cluster.warehouseRoot)
-                .withAuth(authSettings);
+                .withAuth(authSettings)
+                .withUpstreams(metabaseUrl, dbtDocsUrl)
+                .withWatchNamespaces(new java.util.LinkedHashSet<>(cluster.namespaces));
     }
 }

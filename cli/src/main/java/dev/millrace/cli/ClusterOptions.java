@@ -30,7 +30,9 @@ final class ClusterOptions {
     @Option(
             names = "--watch-namespace",
             split = ",",
-            description = "Namespaces to reconcile (comma-separated; default: all).")
+            description =
+                    "Namespaces to reconcile and serve through the API (comma-separated;"
+                            + " default: all).")
     List<String> namespaces = List.of();
 
     @Option(

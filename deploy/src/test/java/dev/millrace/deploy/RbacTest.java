@@ -45,14 +45,26 @@ class RbacTest {
 
     static final List<String> API_RULES =
             List.of(
-                    // PlatformApi (list, /api/status health check), Sources.find (get),
-                    // CsvFolderWatcher (inform: list, watch).
-                    rule("millrace.dev", "sources", "get", "list", "watch"),
-                    // SourceSyncs (list), SyncEventInformer (inform: list, watch), Annotator (JSON
-                    // Patch of millrace.dev/sync and millrace.dev/sync-options).
-                    rule("millrace.dev", "connections", "list", "watch", "patch"),
-                    // PlatformHealth lists Destinations and Models; DbtModels lists Models.
-                    rule("millrace.dev", "destinations,models", "list"));
+                    // ResourceCache (inform: list, watch; get on a miss), CsvFolderWatcher and
+                    // SyncEventInformer (inform); the public family's ResourceWrites (create,
+                    // update) and deletes; Annotator (JSON Patch of millrace.dev/sync and
+                    // millrace.dev/sync-options on connections).
+                    rule(
+                            "millrace.dev",
+                            "sources,destinations,connections",
+                            "get",
+                            "list",
+                            "watch",
+                            "create",
+                            "update",
+                            "patch",
+                            "delete"),
+                    // PlatformHealth and DbtModels list Models.
+                    rule("millrace.dev", "models", "get", "list", "watch"));
+
+    /** Workspaces: the namespaces informer of ResourceCache, and a get on a miss. */
+    static final List<String> WORKSPACE_RULES =
+            List.of(rule("", "namespaces", "get", "list", "watch"));
 
     static final List<String> KUBERNETES_AUTH_RULES =
             List.of(
@@ -95,23 +107,24 @@ class RbacTest {
         assertThat(binding.getRoleRef().getName()).isEqualTo("millrace-operator");
         assertThat(subjects(binding.getSubjects()))
                 .containsExactly("ServiceAccount millrace/millrace-operator");
-        assertThat(chart.all(Role.class))
-                .extracting(r -> r.getMetadata().getName())
-                .containsExactly("millrace-api");
+        assertThat(chart.all(Role.class)).isEmpty();
     }
 
     @Test
-    void apiRoleCoversOnlyTheServedNamespace() {
+    void apiGetsExactlyTheCallsItMakesClusterWideByDefault() {
         var chart = Chart.render("default.yaml");
-        Role api = chart.one(Role.class, "millrace-api");
-        assertThat(api.getMetadata().getNamespace()).isEqualTo("millrace");
-        assertThat(rules(api.getRules())).containsExactlyElementsOf(API_RULES);
+        assertThat(rules(chart.one(ClusterRole.class, "millrace-api").getRules()))
+                .containsExactlyElementsOf(API_RULES);
+        assertThat(rules(chart.one(ClusterRole.class, "millrace-api-workspaces").getRules()))
+                .containsExactlyElementsOf(WORKSPACE_RULES);
         // One process serves the API with DuckDB, so the control plane's account holds it.
-        assertThat(subjects(chart.one(RoleBinding.class, "millrace-api").getSubjects()))
-                .containsExactly("ServiceAccount millrace/millrace-operator");
+        for (String binding : List.of("millrace-api", "millrace-api-workspaces")) {
+            assertThat(subjects(chart.one(ClusterRoleBinding.class, binding).getSubjects()))
+                    .containsExactly("ServiceAccount millrace/millrace-operator");
+        }
 
         var split = Chart.render("postgresql.yaml");
-        assertThat(subjects(split.one(RoleBinding.class, "millrace-api").getSubjects()))
+        assertThat(subjects(split.one(ClusterRoleBinding.class, "millrace-api").getSubjects()))
                 .containsExactly("ServiceAccount millrace/millrace-api");
         assertThat(rules(split.one(ClusterRole.class, "millrace-operator").getRules()))
                 .containsExactlyElementsOf(OPERATOR_RULES);
@@ -120,14 +133,25 @@ class RbacTest {
     @Test
     void watchNamespacesGiveRolesThereAndNothingClusterWide() {
         var chart = Chart.render("single-namespace.yaml");
-        // Only token and access reviews, which exist only cluster-wide.
+        // Only token and access reviews and namespace names, which exist only cluster-wide.
         assertThat(chart.all(ClusterRoleBinding.class))
                 .extracting(b -> b.getMetadata().getName())
-                .containsExactly("millrace-api-auth");
+                .containsExactlyInAnyOrder("millrace-api-auth", "millrace-api-workspaces");
         assertThat(chart.all(ClusterRole.class))
                 .extracting(r -> r.getMetadata().getName())
                 .containsExactlyInAnyOrder(
-                        "millrace-view", "millrace-edit", "millrace-admin", "millrace-api-auth");
+                        "millrace-view",
+                        "millrace-edit",
+                        "millrace-admin",
+                        "millrace-api-auth",
+                        "millrace-api-workspaces");
+        Role api =
+                chart.all(Role.class).stream()
+                        .filter(r -> r.getMetadata().getName().equals("millrace-api"))
+                        .findFirst()
+                        .orElseThrow();
+        assertThat(api.getMetadata().getNamespace()).isEqualTo("data-team");
+        assertThat(rules(api.getRules())).containsExactlyElementsOf(API_RULES);
         Role operator =
                 chart.all(Role.class).stream()
                         .filter(r -> r.getMetadata().getName().equals("millrace-operator"))

@@ -12,22 +12,27 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What the API server reads of Kubernetes: one informer per kind, across all namespaces, started
- * the first time the kind is read. Reads never go to the Kubernetes API, so listing a thousand
- * Sources costs a walk over memory instead of a round trip and a deserialisation of every object,
- * and the API server adds one watch per kind to the cluster's load instead of a list per request
- * (the pattern of every controller and of kubectl's own caches).
+ * What the API server reads of Kubernetes: informers per kind, started the first time the kind is
+ * read, across all namespaces or, when the server is limited to some namespaces, one per namespace
+ * (so a namespaced Role per namespace is all it needs). Reads never go to the Kubernetes API, so
+ * listing a thousand Sources costs a walk over memory instead of a round trip and the
+ * deserialisation of every object, and the API server adds one watch per kind to the cluster's load
+ * instead of a list per request (the pattern of every controller and of kubectl's caches).
  *
  * <p>A cache lags the API by the time a watch event takes to arrive. So that a client that writes
  * and then reads sees its own write, every write path waits for the cache to catch up with the
- * object the API returned ({@link #awaitWritten}) or with a delete ({@link #awaitGone}).
+ * object the API returned ({@link #awaitWritten}) or with a delete ({@link #awaitGone}); lookups by
+ * name or id fall back to the API on a miss ({@link #getOrFetch}, {@link #findOrFetch}). Lists are
+ * as fresh as the watch.
  */
 public final class ResourceCache implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ResourceCache.class);
@@ -35,35 +40,61 @@ public final class ResourceCache implements AutoCloseable {
     /** Long enough for any healthy watch; a write never fails because its echo is late. */
     private static final Duration CATCH_UP = Duration.ofSeconds(5);
 
+    private static final Comparator<HasMetadata> BY_NAMESPACE_AND_NAME =
+            Comparator.comparing(
+                            (HasMetadata r) ->
+                                    Objects.requireNonNullElse(r.getMetadata().getNamespace(), ""))
+                    .thenComparing(r -> r.getMetadata().getName());
+
     private final KubernetesClient client;
+    private final Set<String> namespaces;
     private final Map<Class<?>, Kind<?>> kinds = new ConcurrentHashMap<>();
     private final Object changed = new Object();
 
-    public ResourceCache(KubernetesClient client) {
+    /**
+     * @param namespaces the namespaces to cache; empty for every namespace
+     */
+    public ResourceCache(KubernetesClient client, Set<String> namespaces) {
         this.client = client;
+        this.namespaces = Set.copyOf(namespaces);
     }
 
-    /** The objects of {@code type} in {@code namespace} (null: every namespace), by name. */
+    /** Whether objects in {@code namespace} are served at all. */
+    public boolean serves(String namespace) {
+        return namespaces.isEmpty() || namespaces.contains(namespace);
+    }
+
+    /**
+     * The objects of {@code type} in {@code namespace} (null: every served namespace), by namespace
+     * then name. Namespaces themselves are listed as far as they are served.
+     */
     public <T extends HasMetadata> List<T> list(Class<T> type, String namespace) {
         List<T> items = new ArrayList<>();
-        for (T item : kind(type).informer.getStore().list()) {
-            if (namespace == null || namespace.equals(item.getMetadata().getNamespace())) {
+        for (T item : all(type)) {
+            String in = type == Namespace.class ? null : item.getMetadata().getNamespace();
+            if (namespace == null || namespace.equals(in)) {
                 items.add(item);
             }
         }
-        items.sort(
-                Comparator.comparing(
-                                (T r) ->
-                                        Objects.requireNonNullElse(
-                                                r.getMetadata().getNamespace(), ""))
-                        .thenComparing(r -> r.getMetadata().getName()));
+        items.sort(BY_NAMESPACE_AND_NAME);
         return items;
     }
 
-    /** The object {@code namespace/name} (namespace null for a cluster-scoped kind), if any. */
+    /** The object {@code namespace/name} (namespace null for a namespace), if cached. */
     public <T extends HasMetadata> Optional<T> get(Class<T> type, String namespace, String name) {
+        if (type != Namespace.class && !serves(namespace)) {
+            return Optional.empty();
+        }
         String key = namespace == null ? name : namespace + "/" + name;
-        return Optional.ofNullable(kind(type).informer.getStore().getByKey(key));
+        for (SharedIndexInformer<T> informer : kind(type).informers) {
+            T item = informer.getStore().getByKey(key);
+            if (item != null) {
+                return type == Namespace.class && !serves(name)
+                        ? Optional.empty()
+                        : Optional.of(item);
+            }
+        }
+        return Optional.empty();
     }
 
     /**
@@ -75,16 +106,16 @@ public final class ResourceCache implements AutoCloseable {
     public <T extends HasMetadata> Optional<T> getOrFetch(
             Class<T> type, String namespace, String name) {
         Optional<T> cached = get(type, namespace, name);
-        if (cached.isPresent()) {
+        if (cached.isPresent() || !serves(namespace)) {
             return cached;
         }
         return Optional.ofNullable(
                 client.resources(type).inNamespace(namespace).withName(name).get());
     }
 
-    /** The first object of {@code type} that matches, in any namespace. */
+    /** The first cached object of {@code type} that matches, in any served namespace. */
     public <T extends HasMetadata> Optional<T> find(Class<T> type, Predicate<T> matches) {
-        return kind(type).informer.getStore().list().stream().filter(matches).findFirst();
+        return all(type).stream().filter(matches).findFirst();
     }
 
     /**
@@ -97,10 +128,20 @@ public final class ResourceCache implements AutoCloseable {
         if (cached.isPresent()) {
             return cached;
         }
-        List<T> live =
-                type == Namespace.class
-                        ? (List<T>) (List<?>) client.namespaces().list().getItems()
-                        : client.resources(type).inAnyNamespace().list().getItems();
+        List<T> live = new ArrayList<>();
+        if (type == Namespace.class) {
+            for (Namespace n : client.namespaces().list().getItems()) {
+                if (serves(n.getMetadata().getName())) {
+                    live.add((T) n);
+                }
+            }
+        } else if (namespaces.isEmpty()) {
+            live.addAll(client.resources(type).inAnyNamespace().list().getItems());
+        } else {
+            for (String namespace : namespaces) {
+                live.addAll(client.resources(type).inNamespace(namespace).list().getItems());
+            }
+        }
         return live.stream().filter(matches).findFirst();
     }
 
@@ -119,33 +160,31 @@ public final class ResourceCache implements AutoCloseable {
     public <T extends HasMetadata> T awaitWritten(T written) {
         @SuppressWarnings("unchecked")
         Class<T> type = (Class<T>) written.getClass();
-        String version = written.getMetadata().getResourceVersion();
-        awaitUntil(
-                type,
-                () ->
-                        get(
-                                        type,
-                                        written.getMetadata().getNamespace(),
-                                        written.getMetadata().getName())
-                                .map(
-                                        cached ->
-                                                atLeast(
-                                                        cached.getMetadata().getResourceVersion(),
-                                                        version))
-                                .orElse(false),
-                written.getMetadata().getName());
+        String namespace = type == Namespace.class ? null : written.getMetadata().getNamespace();
+        String name = written.getMetadata().getName();
+        if (type == Namespace.class ? serves(name) : serves(namespace)) {
+            String version = written.getMetadata().getResourceVersion();
+            awaitUntil(
+                    type,
+                    name,
+                    () ->
+                            get(type, namespace, name)
+                                    .map(
+                                            c ->
+                                                    atLeast(
+                                                            c.getMetadata().getResourceVersion(),
+                                                            version))
+                                    .orElse(false));
+        }
         return written;
     }
 
     /** Waits until the cache no longer holds {@code namespace/name}. */
     public <T extends HasMetadata> void awaitGone(Class<T> type, String namespace, String name) {
-        awaitUntil(type, () -> get(type, namespace, name).isEmpty(), name);
+        awaitUntil(type, name, () -> get(type, namespace, name).isEmpty());
     }
 
-    private void awaitUntil(
-            Class<? extends HasMetadata> type,
-            java.util.function.BooleanSupplier done,
-            String name) {
+    private void awaitUntil(Class<?> type, String name, BooleanSupplier done) {
         long deadline = System.nanoTime() + CATCH_UP.toNanos();
         synchronized (changed) {
             while (!done.getAsBoolean()) {
@@ -184,6 +223,18 @@ public final class ResourceCache implements AutoCloseable {
         }
     }
 
+    private <T extends HasMetadata> List<T> all(Class<T> type) {
+        List<T> items = new ArrayList<>();
+        for (SharedIndexInformer<T> informer : kind(type).informers) {
+            for (T item : informer.getStore().list()) {
+                if (type != Namespace.class || serves(item.getMetadata().getName())) {
+                    items.add(item);
+                }
+            }
+        }
+        return items;
+    }
+
     @SuppressWarnings("unchecked")
     private <T extends HasMetadata> Kind<T> kind(Class<T> type) {
         Kind<T> kind = (Kind<T>) kinds.get(type);
@@ -193,8 +244,7 @@ public final class ResourceCache implements AutoCloseable {
         synchronized (kinds) {
             kind = (Kind<T>) kinds.get(type);
             if (kind == null) {
-                AtomicLong version = new AtomicLong();
-                kind = new Kind<>(start(type, version), version);
+                kind = start(type);
                 kinds.put(type, kind);
             }
             return kind;
@@ -202,13 +252,19 @@ public final class ResourceCache implements AutoCloseable {
     }
 
     @SuppressWarnings("unchecked")
-    private <T extends HasMetadata> SharedIndexInformer<T> start(
-            Class<T> type, AtomicLong version) {
-        SharedIndexInformer<T> informer =
-                type == Namespace.class
-                        ? (SharedIndexInformer<T>) (Object) client.namespaces().runnableInformer(0)
-                        : client.resources(type).inAnyNamespace().runnableInformer(0);
-        informer.addEventHandler(
+    private <T extends HasMetadata> Kind<T> start(Class<T> type) {
+        AtomicLong version = new AtomicLong();
+        List<SharedIndexInformer<T>> informers = new ArrayList<>();
+        if (type == Namespace.class) {
+            informers.add((SharedIndexInformer<T>) client.namespaces().runnableInformer(0));
+        } else if (namespaces.isEmpty()) {
+            informers.add(client.resources(type).inAnyNamespace().runnableInformer(0));
+        } else {
+            for (String namespace : namespaces) {
+                informers.add(client.resources(type).inNamespace(namespace).runnableInformer(0));
+            }
+        }
+        ResourceEventHandler<T> touched =
                 new ResourceEventHandler<>() {
                     @Override
                     public void onAdd(T obj) {
@@ -224,12 +280,17 @@ public final class ResourceCache implements AutoCloseable {
                     public void onDelete(T obj, boolean deletedFinalStateUnknown) {
                         touched(version);
                     }
-                });
-        // Blocks the first reader until the kind is listed: a cold cache must not answer "none".
-        informer.run();
+                };
+        for (SharedIndexInformer<T> informer : informers) {
+            informer.addEventHandler(touched);
+            // Blocks the first reader until the kind is listed: a cold cache must not say "none".
+            informer.run();
+        }
         LOG.debug(
-                "caching {} ({} objects)", type.getSimpleName(), informer.getStore().list().size());
-        return informer;
+                "caching {} in {}",
+                type.getSimpleName(),
+                namespaces.isEmpty() ? "all namespaces" : namespaces);
+        return new Kind<>(List.copyOf(informers), version);
     }
 
     private void touched(AtomicLong version) {
@@ -242,18 +303,11 @@ public final class ResourceCache implements AutoCloseable {
     @Override
     public void close() {
         synchronized (kinds) {
-            kinds.values().forEach(k -> k.informer.stop());
+            kinds.values().forEach(k -> k.informers.forEach(SharedIndexInformer::stop));
             kinds.clear();
         }
     }
 
-    private static final class Kind<T extends HasMetadata> {
-        final SharedIndexInformer<T> informer;
-        final AtomicLong version;
-
-        Kind(SharedIndexInformer<T> informer, AtomicLong version) {
-            this.informer = informer;
-            this.version = version;
-        }
-    }
+    private record Kind<T extends HasMetadata>(
+            List<SharedIndexInformer<T>> informers, AtomicLong version) {}
 }
