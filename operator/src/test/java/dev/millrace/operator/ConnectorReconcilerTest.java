@@ -248,6 +248,33 @@ class ConnectorReconcilerTest {
         }
     }
 
+    @Test
+    void aDatabaseThatNeverAnswersFailsTheTestWithinItsTimeout() throws Exception {
+        // Accepts TCP connections (the kernel's backlog) but never says a word: the driver would
+        // wait for PostgreSQL's greeting forever without a timeout.
+        try (var silent =
+                new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            secret("pg-credentials", "password", PASSWORD);
+            Connector c = postgresConnector("silent-db", "pg-credentials");
+            c.getSpec().port = silent.getLocalPort();
+            c.getSpec().host = "127.0.0.1";
+            cluster.client.resource(c).update();
+
+            Connector failed =
+                    awaitConnector(
+                            "silent-db",
+                            x ->
+                                    condition(x, REACHABLE, Conditions.FALSE)
+                                            && x.getStatus().observedGeneration
+                                                    == x.getMetadata().getGeneration()
+                                            && x.getMetadata().getGeneration() > 1);
+
+            // The harness sets a 5 s test timeout.
+            assertThat(failed.getStatus().lastTest.durationMs).isBetween(4_000L, 8_000L);
+            assertThat(failed.getStatus().lastTest.error).isNotBlank();
+        }
+    }
+
     // ---- files ---------------------------------------------------------------------------
 
     @Test
