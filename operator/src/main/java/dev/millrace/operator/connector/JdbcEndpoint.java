@@ -77,15 +77,6 @@ record JdbcEndpoint(String url, Properties properties, ConnectorType type) {
         return DriverManager.getConnection(url, properties);
     }
 
-    /** A name for messages: the type and the URL (which holds no credential). */
-    String describe() {
-        return spec() + " " + url;
-    }
-
-    private String spec() {
-        return type.name().toLowerCase(Locale.ROOT);
-    }
-
     private static void credentials(Properties p, String username, String password) {
         if (username != null) {
             p.setProperty("user", username);
