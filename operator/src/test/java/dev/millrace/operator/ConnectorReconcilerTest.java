@@ -393,14 +393,15 @@ class ConnectorReconcilerTest {
     // ---- http ----------------------------------------------------------------------------
 
     @Test
-    void httpConnectorIsReachableWithItsTokenAndUnreachableOn401() throws Exception {
+    void httpConnectorIsReachableWithItsTokenOrApiKeyAndUnreachableOn401() throws Exception {
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext(
                 "/api",
                 exchange -> {
+                    var headers = exchange.getRequestHeaders();
                     boolean authorised =
-                            "Bearer tok-12345"
-                                    .equals(exchange.getRequestHeaders().getFirst("Authorization"));
+                            "Bearer tok-12345".equals(headers.getFirst("Authorization"))
+                                    || "key-777".equals(headers.getFirst("X-API-Key"));
                     exchange.sendResponseHeaders(authorised ? 200 : 401, -1);
                     exchange.close();
                 });
@@ -415,6 +416,20 @@ class ConnectorReconcilerTest {
             Connector good = awaitConnector("good-api", ConnectorReconcilerTest::reachable);
             assertThat(good.getStatus().lastTest.message).contains("HTTP 200");
             assertThat(good.getStatus().metadata).isNull();
+
+            secret("api-key", "key", "key-777");
+            ConnectorSpec keyed = new ConnectorSpec();
+            keyed.type = ConnectorType.HTTP;
+            keyed.url = url;
+            keyed.authType = AuthType.API_KEY;
+            keyed.secretRef = new SecretKeySelector("key", "api-key", false);
+            create("keyed-api", keyed);
+            assertThat(
+                            awaitConnector("keyed-api", ConnectorReconcilerTest::reachable)
+                                    .getStatus()
+                                    .lastTest
+                                    .message)
+                    .contains("HTTP 200");
 
             Connector bad =
                     awaitConnector("bad-api", c -> condition(c, REACHABLE, Conditions.FALSE));
