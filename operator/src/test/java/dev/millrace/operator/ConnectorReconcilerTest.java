@@ -348,6 +348,44 @@ class ConnectorReconcilerTest {
     }
 
     @Test
+    void aFailedRefreshKeepsThePreviousCatalogAndSaysWhy() throws Exception {
+        Path file = cluster.dataRoot.resolve("moving.duckdb");
+        try (var db = DriverManager.getConnection("jdbc:duckdb:" + file);
+                Statement st = db.createStatement()) {
+            st.execute("CREATE TABLE kept (id INTEGER PRIMARY KEY)");
+        }
+        Connector created = fileConnector("moving", ConnectorType.DUCKDB, "moving.duckdb");
+        awaitConnector("moving", ConnectorReconcilerTest::refreshed);
+        java.nio.file.Files.move(file, cluster.dataRoot.resolve("moved.duckdb"));
+
+        annotate("moving", MillraceApi.REFRESH_ANNOTATION, "refresh-1");
+
+        Connector failed =
+                awaitConnector(
+                        "moving",
+                        c ->
+                                condition(c, "CatalogRefreshed", Conditions.FALSE)
+                                        && !hasAnnotation(c, MillraceApi.REFRESH_ANNOTATION));
+        assertThat(Conditions.find(failed.getStatus().conditions, "CatalogRefreshed"))
+                .get()
+                .extracting(Condition::getReason)
+                .isEqualTo("FileNotFound");
+        assertThat(failed.getStatus().metadata.tables).isEqualTo(1);
+        assertThat(
+                        cluster.store
+                                .connectorCatalogs()
+                                .tables(created.getMetadata().getUid(), "moving", "main", 10, 0))
+                .extracting(TableSummary::name)
+                .containsExactly("kept");
+        await().atMost(OperatorHarness.WAIT)
+                .until(
+                        () ->
+                                eventsOf("moving").stream()
+                                        .anyMatch(
+                                                e -> "CatalogRefreshFailed".equals(e.getReason())));
+    }
+
+    @Test
     void aMissingDatabaseFileIsUnreachableAndNotCreated() {
         fileConnector("ghost", ConnectorType.SQLITE, "nowhere/ghost.sqlite");
 
