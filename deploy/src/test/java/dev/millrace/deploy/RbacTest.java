@@ -29,10 +29,16 @@ class RbacTest {
                     // StatusWriter.write: updateStatus() is a PUT to the status subresource.
                     rule(
                             "millrace.dev",
-                            "connections/status,sources/status,destinations/status",
+                            "connections/status,sources/status,destinations/status,"
+                                    + "connectors/status",
                             "update"),
-                    // DestinationReconciler: resources(Connector.class)...withName(ref).get().
-                    rule("millrace.dev", "connectors", "get"),
+                    // ConnectorReconciler (primary) and the "connectors" informers of
+                    // SourceReconciler and DestinationReconciler (ConnectorReferences): get, list,
+                    // watch; ActionAnnotations.remove of millrace.dev/test and millrace.dev/refresh
+                    // and JOSDK adding and removing the Cleaner's finalizer: patch.
+                    rule("millrace.dev", "connectors", "get", "list", "watch", "patch"),
+                    // Credentials.of: secrets().withName(secretRef.name).get().
+                    rule("", "secrets", "get"),
                     // ConnectionReconciler: client.resource(job).create(); jobs().withName().get()
                     // after a 409 and for vanished Jobs; the "jobs" InformerEventSource: list,
                     // watch.

@@ -20,6 +20,9 @@ import java.util.Set;
  * @param warehouseClaim PVC mounted at /warehouse in sync pods (DuckDB and Parquet), or null
  * @param defaultJobResources container resources when a Connection sets none
  * @param resyncInterval upper bound between two reconciles of one object
+ * @param connectorTestTimeout how long a Connector's connection test may take
+ * @param connectorFileRoot where relative sqlite/duckdb Connector paths resolve, as the sync's data
+ *     root does for Jobs
  */
 public record OperatorSettings(
         Set<String> namespaces,
@@ -30,7 +33,34 @@ public record OperatorSettings(
         String dataClaim,
         String warehouseClaim,
         ResourceRequirements defaultJobResources,
-        Duration resyncInterval) {
+        Duration resyncInterval,
+        Duration connectorTestTimeout,
+        java.nio.file.Path connectorFileRoot) {
+
+    /** Settings with the connector defaults (10 s tests, files under /data as in sync Jobs). */
+    public OperatorSettings(
+            Set<String> namespaces,
+            String syncImage,
+            String imagePullPolicy,
+            String jobServiceAccount,
+            Duration jobTtlAfterFinished,
+            String dataClaim,
+            String warehouseClaim,
+            ResourceRequirements defaultJobResources,
+            Duration resyncInterval) {
+        this(
+                namespaces,
+                syncImage,
+                imagePullPolicy,
+                jobServiceAccount,
+                jobTtlAfterFinished,
+                dataClaim,
+                warehouseClaim,
+                defaultJobResources,
+                resyncInterval,
+                Duration.ofSeconds(10),
+                java.nio.file.Path.of("/data"));
+    }
 
     public static OperatorSettings defaults() {
         return new OperatorSettings(
@@ -59,6 +89,23 @@ public record OperatorSettings(
                 dataClaim,
                 warehouseClaim,
                 defaultJobResources,
-                resyncInterval);
+                resyncInterval,
+                connectorTestTimeout,
+                connectorFileRoot);
+    }
+
+    public OperatorSettings withConnectors(Duration testTimeout, java.nio.file.Path fileRoot) {
+        return new OperatorSettings(
+                namespaces,
+                syncImage,
+                imagePullPolicy,
+                jobServiceAccount,
+                jobTtlAfterFinished,
+                dataClaim,
+                warehouseClaim,
+                defaultJobResources,
+                resyncInterval,
+                testTimeout,
+                fileRoot);
     }
 }

@@ -91,7 +91,12 @@ final class OperatorHarness implements AutoCloseable {
     }
 
     void startOperator() {
-        operator = new MillraceOperator(client, store, settings(), Clock.systemUTC());
+        operator =
+                new MillraceOperator(
+                        client,
+                        store,
+                        settings().withConnectors(Duration.ofSeconds(5), dataRoot),
+                        Clock.systemUTC());
         operator.start();
     }
 

@@ -1,5 +1,6 @@
 package dev.millrace.store;
 
+import dev.millrace.store.catalog.ConnectorCatalogs;
 import dev.millrace.store.id.IdRegistry;
 import dev.millrace.store.id.ObjectRef;
 import dev.millrace.store.jdbc.Database;
@@ -51,10 +52,17 @@ public final class Store implements AutoCloseable {
     private final JobHistory jobs = new JobHistory();
     private final ActivityLog activityLog = new ActivityLog();
     private final FileLedger fileLedger = new FileLedger();
+    private final ConnectorCatalogs connectorCatalogs;
 
     private Store(Database database, Path duckDbFile) {
         this.database = database;
         this.duckDbFile = duckDbFile;
+        this.connectorCatalogs = new ConnectorCatalogs(database);
+    }
+
+    /** Connector catalogs: what metadata refreshes found, listed page by page. */
+    public ConnectorCatalogs connectorCatalogs() {
+        return connectorCatalogs;
     }
 
     /**

@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -92,7 +93,10 @@ public final class LocalMode implements AutoCloseable {
                 new MillraceOperator(
                         kube.client(),
                         store,
-                        OperatorSettings.defaults().withNamespaces(Set.of(options.namespace())),
+                        OperatorSettings.defaults()
+                                .withNamespaces(Set.of(options.namespace()))
+                                // sqlite/duckdb Connectors resolve like the sync's files.
+                                .withConnectors(Duration.ofSeconds(10), dataRoot()),
                         clock);
         operator.start();
         started.add(operator);

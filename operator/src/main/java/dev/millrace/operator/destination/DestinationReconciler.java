@@ -1,23 +1,26 @@
 package dev.millrace.operator.destination;
 
 import dev.millrace.crds.common.Conditions;
-import dev.millrace.crds.connector.Connector;
 import dev.millrace.crds.destination.Destination;
 import dev.millrace.crds.destination.DestinationStatus;
 import dev.millrace.crds.destination.DestinationType;
+import dev.millrace.operator.connector.ConnectorReferences;
 import dev.millrace.operator.kube.StatusWriter;
 import dev.millrace.store.Store;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import java.time.Clock;
-import java.time.Duration;
+import java.util.List;
 
 /**
- * Checks what a Destination needs besides its schema: a postgres destination's Connector must
- * exist, and only duckdb destinations can be written by this version of the sync engine.
+ * Checks what a Destination needs besides its schema: the Connector it names must exist (watched,
+ * so deleting it shows here at once), and only duckdb destinations can be written by this version
+ * of the sync engine.
  */
 @ControllerConfiguration(name = "destination")
 public class DestinationReconciler implements Reconciler<Destination> {
@@ -27,6 +30,16 @@ public class DestinationReconciler implements Reconciler<Destination> {
     public DestinationReconciler(Store store, Clock clock) {
         this.store = store;
         this.clock = clock;
+    }
+
+    @Override
+    public List<EventSource<?, Destination>> prepareEventSources(
+            EventSourceContext<Destination> context) {
+        return List.of(
+                ConnectorReferences.eventSource(
+                        Destination.class,
+                        context,
+                        d -> d.getSpec() == null ? null : d.getSpec().connectorRef));
     }
 
     @Override
@@ -46,8 +59,17 @@ public class DestinationReconciler implements Reconciler<Destination> {
         status.observedGeneration = destination.getMetadata().getGeneration();
         Long generation = destination.getMetadata().getGeneration();
         var spec = destination.getSpec();
-        boolean recheck = false;
-        if (spec.type != DestinationType.DUCKDB) {
+        var missingConnector = ConnectorReferences.missing(destination, context, spec.connectorRef);
+        if (missingConnector.isPresent()) {
+            Conditions.set(
+                    status.conditions,
+                    Conditions.READY,
+                    Conditions.FALSE,
+                    "ConnectorNotFound",
+                    missingConnector.get(),
+                    generation,
+                    clock.instant());
+        } else if (spec.type != DestinationType.DUCKDB) {
             Conditions.set(
                     status.conditions,
                     Conditions.READY,
@@ -58,22 +80,6 @@ public class DestinationReconciler implements Reconciler<Destination> {
                             + " cannot be written by this version of Millrace (duckdb can)",
                     generation,
                     clock.instant());
-        } else if (spec.connectorRef != null
-                && context.getClient()
-                                .resources(Connector.class)
-                                .inNamespace(destination.getMetadata().getNamespace())
-                                .withName(spec.connectorRef.name)
-                                .get()
-                        == null) {
-            Conditions.set(
-                    status.conditions,
-                    Conditions.READY,
-                    Conditions.FALSE,
-                    "ConnectorNotFound",
-                    "connector " + spec.connectorRef.name + " does not exist",
-                    generation,
-                    clock.instant());
-            recheck = true;
         } else {
             Conditions.set(
                     status.conditions,
@@ -85,8 +91,6 @@ public class DestinationReconciler implements Reconciler<Destination> {
                     clock.instant());
         }
         new StatusWriter(context.getClient()).write(destination, status);
-        return recheck
-                ? UpdateControl.<Destination>noUpdate().rescheduleAfter(Duration.ofSeconds(30))
-                : UpdateControl.noUpdate();
+        return UpdateControl.noUpdate();
     }
 }

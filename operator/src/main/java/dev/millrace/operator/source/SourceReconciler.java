@@ -4,6 +4,7 @@ import dev.millrace.crds.common.Conditions;
 import dev.millrace.crds.connection.Connection;
 import dev.millrace.crds.source.Source;
 import dev.millrace.crds.source.SourceStatus;
+import dev.millrace.operator.connector.ConnectorReferences;
 import dev.millrace.operator.kube.StatusWriter;
 import dev.millrace.store.Store;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -50,7 +51,11 @@ public class SourceReconciler implements Reconciler<Source> {
                                                                         c.getMetadata()
                                                                                 .getNamespace())))
                                 .build(),
-                        context));
+                        context),
+                ConnectorReferences.eventSource(
+                        Source.class,
+                        context,
+                        s -> s.getSpec() == null ? null : s.getSpec().connectorRef));
     }
 
     @Override
@@ -68,14 +73,17 @@ public class SourceReconciler implements Reconciler<Source> {
                         source.getMetadata().getUid());
         status.observedGeneration = source.getMetadata().getGeneration();
         SourceRollup.of(context.getSecondaryResources(Connection.class)).applyTo(status);
+        var missingConnector =
+                ConnectorReferences.missing(source, context, source.getSpec().connectorRef);
         Conditions.set(
                 status.conditions,
                 Conditions.READY,
-                Conditions.TRUE,
-                "Accepted",
-                source.getSpec().isEnabled()
-                        ? "source accepted"
-                        : "source accepted (disabled: schedules do not run)",
+                missingConnector.isPresent() ? Conditions.FALSE : Conditions.TRUE,
+                missingConnector.isPresent() ? "ConnectorNotFound" : "Accepted",
+                missingConnector.orElse(
+                        source.getSpec().isEnabled()
+                                ? "source accepted"
+                                : "source accepted (disabled: schedules do not run)"),
                 source.getMetadata().getGeneration(),
                 clock.instant());
         new StatusWriter(context.getClient()).write(source, status);
