@@ -13,6 +13,7 @@ import dev.millrace.store.ledger.FileLedgerEntry;
 import dev.millrace.store.log.ActivityLog;
 import dev.millrace.store.log.LogEntry;
 import dev.millrace.store.migration.MigrationRunner;
+import dev.millrace.store.model.ModelRuns;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,10 +52,17 @@ public final class Store implements AutoCloseable {
     private final JobHistory jobs = new JobHistory();
     private final ActivityLog activityLog = new ActivityLog();
     private final FileLedger fileLedger = new FileLedger();
+    private final ModelRuns modelRuns;
 
     private Store(Database database, Path duckDbFile) {
         this.database = database;
         this.duckDbFile = duckDbFile;
+        this.modelRuns = new ModelRuns(database);
+    }
+
+    /** The run history of SQL Models (ids shared with sync jobs). */
+    public ModelRuns modelRuns() {
+        return modelRuns;
     }
 
     /**
