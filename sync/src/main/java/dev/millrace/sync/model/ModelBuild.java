@@ -27,7 +27,37 @@ public final class ModelBuild {
     /** What the build made; {@code rowCount} is null for a view (counting would run the query). */
     public record Built(String relation, Long rowCount) {}
 
-    public Built run(ModelPlan plan, SyncEnvironment environment)
+    /**
+     * Builds the model. Two writers inside one process share one DuckDB database, and DuckDB
+     * refuses the second of two transactions that create the same catalog entry (e.g. the schema)
+     * at once; such a conflict is retried a few times, since the other writer has committed by then.
+     */
+    public Built run(ModelPlan plan, SyncEnvironment environment) throws SQLException, IOException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return runOnce(plan, environment);
+            } catch (SQLException e) {
+                if (attempt >= CONFLICT_ATTEMPTS || !isWriteConflict(e)) {
+                    throw e;
+                }
+                log.info("write conflict with another writer of the warehouse; trying again");
+                try {
+                    Thread.sleep(250L * attempt);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static final int CONFLICT_ATTEMPTS = 4;
+
+    private static boolean isWriteConflict(SQLException e) {
+        return String.valueOf(e.getMessage()).contains("write-write conflict");
+    }
+
+    private Built runOnce(ModelPlan plan, SyncEnvironment environment)
             throws SQLException, IOException {
         Path file = environment.databaseFile(plan.databasePath());
         String relation = Sql.identifier(plan.schema()) + "." + Sql.identifier(plan.model());
@@ -47,10 +77,14 @@ public final class ModelBuild {
                 // The SELECT goes inside a subquery, so that text after a ';' in the model cannot
                 // become a second statement; a trailing comment is ended by the newline.
                 String select =
-                        "SELECT * FROM (\n" + withoutTrailingSemicolons(plan.sql()) + "\n) AS model";
+                        "SELECT * FROM (\n"
+                                + withoutTrailingSemicolons(plan.sql())
+                                + "\n) AS model";
                 session.update(
                         "CREATE OR REPLACE "
-                                + (ModelPlan.TABLE.equals(plan.materialization()) ? "TABLE " : "VIEW ")
+                                + (ModelPlan.TABLE.equals(plan.materialization())
+                                        ? "TABLE "
+                                        : "VIEW ")
                                 + target
                                 + " AS "
                                 + select);
@@ -60,10 +94,7 @@ public final class ModelBuild {
                                 : null;
                 watch.close();
                 session.commit();
-                log.info(
-                        "built "
-                                + relation
-                                + (rows == null ? "" : " with " + rows + " rows"));
+                log.info("built " + relation + (rows == null ? "" : " with " + rows + " rows"));
                 return new Built(relation, rows);
             } catch (SQLException | RuntimeException e) {
                 watch.close();
@@ -73,7 +104,10 @@ public final class ModelBuild {
         }
     }
 
-    /** A view cannot be replaced by a table (or the other way round); drop it in the same transaction. */
+    /**
+     * A view cannot be replaced by a table (or the other way round); drop it in the same
+     * transaction.
+     */
     private static void dropOtherKind(DuckDbSession session, ModelPlan plan, String target)
             throws SQLException {
         List<String> kinds =

@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
  * file.
  *
  * @param jobId the store's job id of the run
- * @param model the Model's metadata.name, also the relation's name
+ * @param model the relation's name (the Model's metadata.name with - as _)
  * @param destination the Destination's name, for messages
  * @param databasePath the DuckDB file; a relative path resolves against the warehouse root
  * @param schema the schema the relation is created in
