@@ -59,8 +59,8 @@ final class DbtModels {
     /**
      * POST /api/dbt/models/{model_name}/run?cascade=true|false (default true, as Dango).
      *
-     * @throws PlatformApiException 404 unknown model, 400 a cascade that is not a boolean, 409 while
-     *     the model's run is requested or running
+     * @throws PlatformApiException 404 unknown model, 400 a cascade that is not a boolean, 409
+     *     while the model's run is requested or running
      */
     void run(Context ctx) {
         Model model = find(ctx.pathParam("model_name"));
@@ -109,7 +109,9 @@ final class DbtModels {
         return !store.modelRuns().active(namespace, model.getMetadata().getName()).isEmpty();
     }
 
-    /** A query flag as FastAPI reads one: true/false, 1/0, yes/no, on/off; absent is the default. */
+    /**
+     * A query flag as FastAPI reads one: true/false, 1/0, yes/no, on/off; absent is the default.
+     */
     static boolean bool(String parameter, String value, boolean absent) {
         if (value == null) {
             return absent;
@@ -120,7 +122,8 @@ final class DbtModels {
             case "false", "0", "no", "off":
                 return false;
             default:
-                throw PlatformApiException.badRequest(parameter + " must be a boolean, not '" + value + "'");
+                throw PlatformApiException.badRequest(
+                        parameter + " must be a boolean, not '" + value + "'");
         }
     }
 

@@ -174,7 +174,11 @@ public final class PlatformApi implements ApiFamily, AutoCloseable {
         // Models run after a sync when the synced Source asks for it (runModelsAfterSync).
         body.put(
                 "auto_dbt_enabled",
-                client.resources(Source.class).inNamespace(settings.namespace()).list().getItems()
+                client
+                        .resources(Source.class)
+                        .inNamespace(settings.namespace())
+                        .list()
+                        .getItems()
                         .stream()
                         .anyMatch(s -> s.getSpec() != null && s.getSpec().runsModelsAfterSync()));
         body.put("debounce_seconds", watcher.debounce().toSeconds());

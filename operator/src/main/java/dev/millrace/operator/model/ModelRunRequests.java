@@ -6,12 +6,15 @@ import dev.millrace.crds.model.Model;
 import dev.millrace.crds.source.Source;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Requests model runs by setting {@code millrace.dev/run} (and {@code millrace.dev/run-options}) on
@@ -20,6 +23,7 @@ import java.util.Map;
  * it depends on have finished that same request, which is what orders a cascade.
  */
 public final class ModelRunRequests {
+    private static final Logger LOG = LoggerFactory.getLogger(ModelRunRequests.class);
     static final String NOT_CASCADING = "{\"cascade\":false}";
 
     private final KubernetesClient client;
@@ -57,7 +61,18 @@ public final class ModelRunRequests {
         for (String name :
                 graph.inDependencyOrder(
                         models.stream().map(m -> m.getMetadata().getName()).toList())) {
-            request(graph.model(name).orElseThrow(), "sync-" + syncJobId, NOT_CASCADING);
+            try {
+                request(graph.model(name).orElseThrow(), "sync-" + syncJobId, NOT_CASCADING);
+            } catch (KubernetesClientException e) {
+                // The sync's completion is recorded once; a model that could not be asked (it was
+                // deleted meanwhile, or the API failed) must not make the Connection fail.
+                LOG.warn(
+                        "Could not request a run of model {}/{} after sync job {}: {}",
+                        ns,
+                        name,
+                        syncJobId,
+                        e.getMessage());
+            }
         }
     }
 

@@ -30,7 +30,8 @@ public final class ModelBuild {
     /**
      * Builds the model. Two writers inside one process share one DuckDB database, and DuckDB
      * refuses the second of two transactions that create the same catalog entry (e.g. the schema)
-     * at once; such a conflict is retried a few times, since the other writer has committed by then.
+     * at once; such a conflict is retried a few times, since the other writer has committed by
+     * then.
      */
     public Built run(ModelPlan plan, SyncEnvironment environment) throws SQLException, IOException {
         for (int attempt = 1; ; attempt++) {
