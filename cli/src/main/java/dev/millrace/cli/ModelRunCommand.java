@@ -10,8 +10,10 @@ import picocli.CommandLine.Parameters;
         name = "model-run",
         description = {
             "Builds one SQL model: what a model run Job's container executes. Reads the plan from",
-            "--plan <json|@file> or the MILLRACE_MODEL_PLAN environment variable, creates or replaces",
-            "the view or table in one transaction, prints its log and, last, the result JSON, which",
+            "--plan <json|@file> or the MILLRACE_MODEL_PLAN environment variable, creates or"
+                    + " replaces",
+            "the view or table in one transaction, prints its log and, last, the result JSON,"
+                    + " which",
             "also goes to the termination log."
         })
 final class ModelRunCommand implements Callable<Integer> {

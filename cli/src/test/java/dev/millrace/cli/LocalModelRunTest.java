@@ -57,7 +57,10 @@ class LocalModelRunTest {
                                             == EXAMPLE_ROWS);
             Model model = new Model();
             model.setMetadata(
-                    new ObjectMetaBuilder().withName("orders-per-country").withNamespace("default").build());
+                    new ObjectMetaBuilder()
+                            .withName("orders-per-country")
+                            .withNamespace("default")
+                            .build());
             model.setSpec(new ModelSpec());
             model.getSpec().sql =
                     "select country, count(*) as orders from raw_orders.orders group by country";
@@ -69,7 +72,9 @@ class LocalModelRunTest {
             HttpResponse<String> response =
                     http.send(
                             HttpRequest.newBuilder(
-                                            URI.create(local.apiUrl() + "/api/dbt/models/orders-per-country/run"))
+                                            URI.create(
+                                                    local.apiUrl()
+                                                            + "/api/dbt/models/orders-per-country/run"))
                                     .POST(HttpRequest.BodyPublishers.noBody())
                                     .build(),
                             HttpResponse.BodyHandlers.ofString());
@@ -81,13 +86,20 @@ class LocalModelRunTest {
                     .until(
                             () ->
                                     received.stream()
-                                            .anyMatch(m -> m.path("event").asText().equals("dbt_run_completed")));
+                                            .anyMatch(
+                                                    m ->
+                                                            m.path("event")
+                                                                    .asText()
+                                                                    .equals("dbt_run_completed")));
             assertThat(received)
                     .extracting(m -> m.path("event").asText())
                     .containsSubsequence("dbt_run_started", "dbt_run_completed");
             assertThat(received)
                     .filteredOn(m -> m.path("event").asText().startsWith("dbt_run"))
-                    .allSatisfy(m -> assertThat(m.path("model").asText()).isEqualTo("orders-per-country"));
+                    .allSatisfy(
+                            m ->
+                                    assertThat(m.path("model").asText())
+                                            .isEqualTo("orders-per-country"));
             JsonNode listed = get(local, "/api/dbt/models").path("models").get(0);
             assertThat(listed.path("status").asText()).isEqualTo("success");
             assertThat(listed.path("last_run").asText()).isNotBlank();
@@ -102,7 +114,8 @@ class LocalModelRunTest {
     }
 
     private String warehouseDestination(LocalMode local) {
-        return local.kubernetes().client()
+        return local.kubernetes()
+                .client()
                 .resources(dev.millrace.crds.destination.Destination.class)
                 .inNamespace("default")
                 .list()
@@ -128,7 +141,8 @@ class LocalModelRunTest {
                             private final StringBuilder text = new StringBuilder();
 
                             @Override
-                            public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+                            public CompletionStage<?> onText(
+                                    WebSocket ws, CharSequence data, boolean last) {
                                 text.append(data);
                                 if (last) {
                                     try {

@@ -114,7 +114,8 @@ class DbtModelsApiTest {
         assertThat(JSON.readTree(bad.body()).path("detail").asText())
                 .isEqualTo("cascade must be a boolean, not 'maybe'");
         assertThat(
-                        java.util.Optional.ofNullable(fetch("revenue").getMetadata().getAnnotations())
+                        java.util.Optional.ofNullable(
+                                        fetch("revenue").getMetadata().getAnnotations())
                                 .orElse(java.util.Map.of()))
                 .as("a refused request asks the operator for nothing")
                 .doesNotContainKey(MillraceApi.RUN_ANNOTATION);
