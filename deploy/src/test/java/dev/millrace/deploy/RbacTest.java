@@ -19,21 +19,25 @@ import org.junit.jupiter.api.Test;
 class RbacTest {
     static final List<String> OPERATOR_RULES =
             List.of(
-                    // JOSDK informers of ConnectionReconciler (primary) and SourceReconciler
-                    // (secondary): list, watch; ActionAnnotations.remove: JSON Patch of the
-                    // millrace.dev/sync annotation, then get to re-read a changed value.
-                    rule("millrace.dev", "connections", "get", "list", "watch", "patch"),
+                    // JOSDK informers of ConnectionReconciler and ModelReconciler (primary) and
+                    // SourceReconciler and ModelReconciler's "upstream-models" (secondary): list,
+                    // watch; ActionAnnotations.remove: JSON Patch of the millrace.dev/sync and
+                    // millrace.dev/run annotations, then get to re-read a changed value;
+                    // ModelReconciler lists a namespace's Models; ModelRunRequests patches run
+                    // annotations onto Models (cascade, after a sync).
+                    rule("millrace.dev", "connections,models", "get", "list", "watch", "patch"),
                     // SourceReconciler and DestinationReconciler (primary), ConnectionReconciler's
                     // "sources" and "destinations" informers: get, list, watch.
                     rule("millrace.dev", "sources,destinations", "get", "list", "watch"),
                     // StatusWriter.write: updateStatus() is a PUT to the status subresource.
                     rule(
                             "millrace.dev",
-                            "connections/status,sources/status,destinations/status",
+                            "connections/status,sources/status,destinations/status,models/status",
                             "update"),
                     // DestinationReconciler: resources(Connector.class)...withName(ref).get().
                     rule("millrace.dev", "connectors", "get"),
-                    // ConnectionReconciler: client.resource(job).create(); jobs().withName().get()
+                    // ConnectionReconciler and ModelReconciler.launch: client.resource(job)
+                    // .create(); jobs().withName().get()
                     // after a 409 and for vanished Jobs; the "jobs" InformerEventSource: list,
                     // watch.
                     rule("batch", "jobs", "create", "get", "list", "watch"),
@@ -51,8 +55,12 @@ class RbacTest {
                     // SourceSyncs (list), SyncEventInformer (inform: list, watch), Annotator (JSON
                     // Patch of millrace.dev/sync and millrace.dev/sync-options).
                     rule("millrace.dev", "connections", "list", "watch", "patch"),
-                    // PlatformHealth lists Destinations and Models; DbtModels lists Models.
-                    rule("millrace.dev", "destinations,models", "list"));
+                    // PlatformHealth lists Destinations.
+                    rule("millrace.dev", "destinations", "list"),
+                    // PlatformHealth and DbtModels list Models, DbtModels.find gets one,
+                    // ModelEventInformer (inform: list, watch), Annotator (JSON Patch of
+                    // millrace.dev/run and millrace.dev/run-options).
+                    rule("millrace.dev", "models", "get", "list", "watch", "patch"));
 
     static final List<String> KUBERNETES_AUTH_RULES =
             List.of(
