@@ -50,7 +50,7 @@ class ModelRunMainTest {
         assertThat(result.path("rowCount").asLong()).isEqualTo(2);
         assertThat(result.path("relation").asText()).isEqualTo("\"marts\".\"totals\"");
         assertThat(query("select customer || '=' || total from marts.totals order by customer"))
-                .containsExactly("ada=17.75", "bob=20.0");
+                .containsExactly("ada=17.75", "bob=20.00");
         assertThat(JSON.readTree(Files.readString(termination))).isEqualTo(result);
     }
 
