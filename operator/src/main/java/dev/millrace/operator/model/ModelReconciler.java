@@ -65,7 +65,11 @@ public class ModelReconciler implements Reconciler<Model> {
     /** A run the store knows but whose Job the API does not show is only called lost after this. */
     private static final Duration CREATE_GRACE = Duration.ofSeconds(5);
 
-    private static final Duration WAITING_RECHECK = Duration.ofSeconds(5);
+    /**
+     * A model waiting for its upstreams wakes when one of them changes; this is the backstop, short
+     * because a cascade's steps add up.
+     */
+    private static final Duration WAITING_RECHECK = Duration.ofSeconds(2);
 
     private final Store store;
     private final OperatorSettings settings;
