@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
             OperatorCommand.class,
             ApiCommand.class,
             SyncCommand.class,
+            ModelRunCommand.class,
             ApplyCommand.class,
             CommandLine.HelpCommand.class
         })

@@ -19,10 +19,13 @@ import org.junit.jupiter.api.Test;
 class RbacTest {
     static final List<String> OPERATOR_RULES =
             List.of(
-                    // JOSDK informers of ConnectionReconciler (primary) and SourceReconciler
-                    // (secondary): list, watch; ActionAnnotations.remove: JSON Patch of the
-                    // millrace.dev/sync annotation, then get to re-read a changed value.
-                    rule("millrace.dev", "connections", "get", "list", "watch", "patch"),
+                    // JOSDK informers of ConnectionReconciler and ModelReconciler (primary) and
+                    // SourceReconciler and ModelReconciler's "upstream-models" (secondary): list,
+                    // watch; ActionAnnotations.remove: JSON Patch of the millrace.dev/sync and
+                    // millrace.dev/run annotations, then get to re-read a changed value;
+                    // ModelReconciler lists a namespace's Models; ModelRunRequests patches run
+                    // annotations onto Models (cascade, after a sync).
+                    rule("millrace.dev", "connections,models", "get", "list", "watch", "patch"),
                     // SourceReconciler and DestinationReconciler (primary), ConnectionReconciler's
                     // "sources" and "destinations" informers: get, list, watch.
                     rule("millrace.dev", "sources,destinations", "get", "list", "watch"),
@@ -30,7 +33,7 @@ class RbacTest {
                     rule(
                             "millrace.dev",
                             "connections/status,sources/status,destinations/status,"
-                                    + "connectors/status",
+                                    + "connectors/status,models/status",
                             "update"),
                     // ConnectorReconciler (primary) and the "connectors" informers of
                     // SourceReconciler and DestinationReconciler (ConnectorReferences): get, list,
@@ -39,7 +42,8 @@ class RbacTest {
                     rule("millrace.dev", "connectors", "get", "list", "watch", "patch"),
                     // Credentials.of: secrets().withName(secretRef.name).get().
                     rule("", "secrets", "get"),
-                    // ConnectionReconciler: client.resource(job).create(); jobs().withName().get()
+                    // ConnectionReconciler and ModelReconciler.launch: client.resource(job)
+                    // .create(); jobs().withName().get()
                     // after a 409 and for vanished Jobs; the "jobs" InformerEventSource: list,
                     // watch.
                     rule("batch", "jobs", "create", "get", "list", "watch"),
@@ -65,8 +69,10 @@ class RbacTest {
                             "update",
                             "patch",
                             "delete"),
-                    // PlatformHealth and DbtModels list Models.
-                    rule("millrace.dev", "models", "get", "list", "watch"));
+                    // PlatformHealth and DbtModels list Models, DbtModels.find gets one,
+                    // ModelEventInformer (inform: list, watch), Annotator (JSON Patch of
+                    // millrace.dev/run and millrace.dev/run-options).
+                    rule("millrace.dev", "models", "get", "list", "watch", "patch"));
 
     /** Workspaces: the namespaces informer of ResourceCache, and a get on a miss. */
     static final List<String> WORKSPACE_RULES =

@@ -3,6 +3,7 @@ package dev.millrace.operator;
 import dev.millrace.operator.connection.ConnectionReconciler;
 import dev.millrace.operator.connector.ConnectorReconciler;
 import dev.millrace.operator.destination.DestinationReconciler;
+import dev.millrace.operator.model.ModelReconciler;
 import dev.millrace.operator.source.SourceReconciler;
 import dev.millrace.store.Store;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -43,6 +44,7 @@ public final class MillraceOperator implements AutoCloseable {
         operator.register(new SourceReconciler(store, clock), c -> scope.accept(c));
         operator.register(new DestinationReconciler(store, clock), c -> scope.accept(c));
         operator.register(new ConnectorReconciler(store, settings, clock), c -> scope.accept(c));
+        operator.register(new ModelReconciler(store, settings, clock), c -> scope.accept(c));
     }
 
     public void start() {

@@ -14,6 +14,7 @@ import dev.millrace.store.ledger.FileLedgerEntry;
 import dev.millrace.store.log.ActivityLog;
 import dev.millrace.store.log.LogEntry;
 import dev.millrace.store.migration.MigrationRunner;
+import dev.millrace.store.model.ModelRuns;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,16 +54,23 @@ public final class Store implements AutoCloseable {
     private final ActivityLog activityLog = new ActivityLog();
     private final FileLedger fileLedger = new FileLedger();
     private final ConnectorCatalogs connectorCatalogs;
+    private final ModelRuns modelRuns;
 
     private Store(Database database, Path duckDbFile) {
         this.database = database;
         this.duckDbFile = duckDbFile;
         this.connectorCatalogs = new ConnectorCatalogs(database);
+        this.modelRuns = new ModelRuns(database);
     }
 
     /** Connector catalogs: what metadata refreshes found, listed page by page. */
     public ConnectorCatalogs connectorCatalogs() {
         return connectorCatalogs;
+    }
+
+    /** The run history of SQL Models (ids shared with sync jobs). */
+    public ModelRuns modelRuns() {
+        return modelRuns;
     }
 
     /**

@@ -176,7 +176,7 @@ public final class SyncMain {
      * Kubernetes mounts the termination log in every container; outside a pod (tests, a laptop) its
      * folder usually does not exist, which means there is nobody to tell.
      */
-    private static void writeTerminationLog(String json, Map<String, String> env, SyncLog log) {
+    public static void writeTerminationLog(String json, Map<String, String> env, SyncLog log) {
         Path path = Path.of(SyncEnvironment.valueOr(env, TERMINATION_LOG, DEFAULT_TERMINATION_LOG));
         Path parent = path.toAbsolutePath().getParent();
         if (parent == null || !Files.isDirectory(parent)) {

@@ -11,6 +11,7 @@ import dev.millrace.api.kube.ResourceCache;
 import dev.millrace.api.platform.csv.CsvFiles;
 import dev.millrace.api.platform.proxy.UpstreamProxy;
 import dev.millrace.api.platform.watcher.CsvFolderWatcher;
+import dev.millrace.api.platform.ws.ModelEventInformer;
 import dev.millrace.api.platform.ws.PlatformEvents;
 import dev.millrace.api.platform.ws.SyncEventInformer;
 import dev.millrace.crds.source.Source;
@@ -76,6 +77,7 @@ public final class PlatformApi implements ApiFamily, AutoCloseable {
     private final UpstreamProxy dbtDocs;
     private final CsvFolderWatcher watcher;
     private volatile SyncEventInformer syncEvents;
+    private volatile ModelEventInformer modelEvents;
 
     public PlatformApi(ApiContext context) {
         this.settings = context.settings();
@@ -89,7 +91,7 @@ public final class PlatformApi implements ApiFamily, AutoCloseable {
         this.events = new PlatformEvents(clock);
         this.csvFiles = new CsvFiles(settings, store, sources, syncs, events);
         this.health = new PlatformHealth(settings, client, store, clock);
-        this.models = new DbtModels(client, settings.namespace());
+        this.models = new DbtModels(client, store, settings.namespace(), clock);
         this.metabase = new UpstreamProxy("Metabase", settings.metabaseUrl());
         this.dbtDocs = new UpstreamProxy("dbt docs", settings.dbtDocsUrl());
         this.watcher = new CsvFolderWatcher(settings, client, syncs, clock);
@@ -110,6 +112,7 @@ public final class PlatformApi implements ApiFamily, AutoCloseable {
         routes.get("/api/sources/{source_name}/csv-files", csvFiles::list);
         routes.delete("/api/sources/{source_name}/csv-files", csvFiles::delete);
         routes.get("/api/dbt/models", ctx -> ctx.json(models.list()));
+        routes.post("/api/dbt/models/{model_name}/run", models::run);
         routes.get("/api/logs", this::logs);
         routes.ws("/ws", events::configure);
         for (HandlerType method : PROXIED_METHODS) {
@@ -127,15 +130,19 @@ public final class PlatformApi implements ApiFamily, AutoCloseable {
                 (e, ctx) -> ctx.status(e.status()).json(Map.of("detail", e.getMessage())));
         // The family's background parts start with its routes: nothing calls a family before.
         syncEvents = new SyncEventInformer(client, settings.namespace(), events);
+        modelEvents = new ModelEventInformer(client, settings.namespace(), events);
         watcher.start();
     }
 
-    /** Stops the file watcher and the Connection informer behind /ws. */
+    /** Stops the file watcher and the Connection and Model informers behind /ws. */
     @Override
     public void close() {
         watcher.close();
         if (syncEvents != null) {
             syncEvents.close();
+        }
+        if (modelEvents != null) {
+            modelEvents.close();
         }
     }
 
@@ -170,8 +177,16 @@ public final class PlatformApi implements ApiFamily, AutoCloseable {
         body.put("running", watcher.running());
         body.put("pid", ProcessHandle.current().pid());
         body.put("auto_sync_enabled", watcher.running());
-        // Models are not run by Millrace yet, so nothing runs them after a sync.
-        body.put("auto_dbt_enabled", false);
+        // Models run after a sync when the synced Source asks for it (runModelsAfterSync).
+        body.put(
+                "auto_dbt_enabled",
+                client
+                        .resources(Source.class)
+                        .inNamespace(settings.namespace())
+                        .list()
+                        .getItems()
+                        .stream()
+                        .anyMatch(s -> s.getSpec() != null && s.getSpec().runsModelsAfterSync()));
         body.put("debounce_seconds", watcher.debounce().toSeconds());
         body.put("watch_patterns", watcher.patterns());
         body.put("watch_directories", watcher.directories());

@@ -165,6 +165,15 @@ class BadInputSweepTest {
         c.getSpec().streams = List.of(orders);
         connection = cluster.client.resource(c).create();
 
+        // A Model under the name the sweep fills into path parameters it has no fixture for, so
+        // that the dbt run endpoint's query parameters are checked rather than answered 404.
+        dev.millrace.crds.model.Model m = new dev.millrace.crds.model.Model();
+        m.setMetadata(new ObjectMetaBuilder().withName("orders").withNamespace(NS).build());
+        m.setSpec(new dev.millrace.crds.model.ModelSpec());
+        m.getSpec().sql = "select * from raw_orders.orders";
+        m.getSpec().destinationRef = ObjectRef.to("warehouse");
+        cluster.client.resource(m).create();
+
         String uid = connection.getMetadata().getUid();
         Instant t = Instant.parse("2026-11-20T08:00:00Z");
         for (int i = 1; i <= 3; i++) {

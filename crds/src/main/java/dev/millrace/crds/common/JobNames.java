@@ -11,8 +11,19 @@ public final class JobNames {
 
     /** {@code <connection>-<jobId>}, shortened so the Job's pods can carry it as a label. */
     public static String syncJob(String connection, long jobId) {
-        String suffix = "-" + jobId;
-        String head = connection;
+        return withSuffix(connection, "-" + jobId);
+    }
+
+    /**
+     * {@code <model>-run-<jobId>}: job ids are shared with syncs, and "-run-" keeps a model's Jobs
+     * apart from those of a Connection with the same name.
+     */
+    public static String modelRunJob(String model, long jobId) {
+        return withSuffix(model, "-run-" + jobId);
+    }
+
+    private static String withSuffix(String name, String suffix) {
+        String head = name;
         if (head.length() + suffix.length() > MAX_NAME) {
             head = head.substring(0, MAX_NAME - suffix.length()).replaceAll("[-.]+$", "");
         }

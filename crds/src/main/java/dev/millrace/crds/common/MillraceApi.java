@@ -13,6 +13,12 @@ public final class MillraceApi {
     /** Options for the sync request above, as JSON (e.g. {"fullRefresh":true}). */
     public static final String SYNC_OPTIONS_ANNOTATION = GROUP + "/sync-options";
 
+    /** One-shot action: run a Model. The value is a request id; the operator removes it. */
+    public static final String RUN_ANNOTATION = GROUP + "/run";
+
+    /** Options for the run request above, as JSON (e.g. {"cascade":true}). */
+    public static final String RUN_OPTIONS_ANNOTATION = GROUP + "/run-options";
+
     /** One-shot action: test a Connector's connection. */
     public static final String TEST_ANNOTATION = GROUP + "/test";
 
@@ -20,6 +26,7 @@ public final class MillraceApi {
     public static final String REFRESH_ANNOTATION = GROUP + "/refresh";
 
     public static final String CONNECTION_LABEL = GROUP + "/connection";
+    public static final String MODEL_LABEL = GROUP + "/model";
     public static final String JOB_ID_LABEL = GROUP + "/job-id";
     public static final String JOB_TYPE_LABEL = GROUP + "/job-type";
     public static final String MANAGED_BY_LABEL = "app.kubernetes.io/managed-by";

@@ -23,7 +23,16 @@ public class ModelStatus extends MillraceStatus {
     @JsonPropertyDescription("success, error, running or not_run.")
     public Phase status;
 
+    @JsonPropertyDescription("When the latest run that executed ended (UTC).")
     public String lastRun;
+
+    @JsonPropertyDescription(
+            "Rows of the table after its latest successful run; views are not counted.")
     public Long rowCount;
+
+    @JsonPropertyDescription("Why the latest run failed or did not run.")
     public String lastError;
+
+    @JsonPropertyDescription("Store job id of the latest run (also the Job's name suffix).")
+    public Long lastRunId;
 }

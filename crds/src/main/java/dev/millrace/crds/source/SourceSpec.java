@@ -42,7 +42,16 @@ public class SourceSpec {
                     + " after the source.")
     public List<SourceStream> streams = new ArrayList<>();
 
+    @JsonPropertyDescription(
+            "After a successful sync of a Connection reading this source, run every Model built in"
+                    + " that Connection's destination, in dependency order (default false).")
+    public Boolean runModelsAfterSync;
+
     public boolean isEnabled() {
         return enabled == null || enabled;
+    }
+
+    public boolean runsModelsAfterSync() {
+        return Boolean.TRUE.equals(runModelsAfterSync);
     }
 }

@@ -15,6 +15,7 @@ import dev.millrace.operator.job.SyncJobs;
 import dev.millrace.operator.kube.ActionAnnotations;
 import dev.millrace.operator.kube.EventRecorder;
 import dev.millrace.operator.kube.StatusWriter;
+import dev.millrace.operator.model.ModelRunRequests;
 import dev.millrace.store.Store;
 import dev.millrace.store.job.JobQuery;
 import dev.millrace.store.job.JobRecord;
@@ -472,6 +473,7 @@ public class ConnectionReconciler implements Reconciler<Connection> {
                     connection,
                     "SyncSucceeded",
                     "Job " + job.getMetadata().getName() + " synced " + rows + " rows");
+            new ModelRunRequests(client).afterSync(connection, record.id());
         } else {
             log(
                     connection,

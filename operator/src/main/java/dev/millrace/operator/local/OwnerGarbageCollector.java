@@ -2,6 +2,7 @@ package dev.millrace.operator.local;
 
 import dev.millrace.crds.common.MillraceApi;
 import dev.millrace.crds.connection.Connection;
+import dev.millrace.crds.model.Model;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -15,8 +16,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The part of Kubernetes' garbage collector local mode needs, because the mock server has none:
- * when a Connection is deleted its sync Jobs go, and when a Job is deleted its Pods go (background
- * propagation, matched by owner reference uid).
+ * when a Connection (or a Model) is deleted its Jobs go, and when a Job is deleted its Pods go
+ * (background propagation, matched by owner reference uid).
  */
 public final class OwnerGarbageCollector implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(OwnerGarbageCollector.class);
@@ -31,6 +32,22 @@ public final class OwnerGarbageCollector implements AutoCloseable {
     public OwnerGarbageCollector start() {
         informers.add(
                 client.resources(Connection.class)
+                        .inAnyNamespace()
+                        .inform(
+                                onDelete(
+                                        owner ->
+                                                client.batch()
+                                                        .v1()
+                                                        .jobs()
+                                                        .inNamespace(
+                                                                owner.getMetadata().getNamespace())
+                                                        .withLabel(
+                                                                MillraceApi.MANAGED_BY_LABEL,
+                                                                MillraceApi.MANAGED_BY)
+                                                        .list()
+                                                        .getItems())));
+        informers.add(
+                client.resources(Model.class)
                         .inAnyNamespace()
                         .inform(
                                 onDelete(

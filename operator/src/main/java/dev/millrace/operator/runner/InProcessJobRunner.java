@@ -1,7 +1,9 @@
 package dev.millrace.operator.runner;
 
 import dev.millrace.crds.common.MillraceApi;
+import dev.millrace.operator.model.ModelJobFactory;
 import dev.millrace.sync.SyncMain;
+import dev.millrace.sync.model.ModelRunMain;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerStateBuilder;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
@@ -42,11 +44,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs Millrace sync Jobs inside this JVM for local mode and tests, doing what the Job controller
- * and the kubelet do on a cluster: it creates the Job's Pod, runs {@code millrace sync} with the
- * container's env (secretKeyRef resolved from Secrets), and writes Pod and Job status with the
- * result JSON as the container's termination message. The operator therefore reads results the same
- * way here as on a real cluster. Deleting a running Job interrupts its sync (a cancel).
+ * Runs Millrace sync and model run Jobs inside this JVM for local mode and tests, doing what the
+ * Job controller and the kubelet do on a cluster: it creates the Job's Pod, runs {@code millrace
+ * sync} with the container's env (secretKeyRef resolved from Secrets), and writes Pod and Job
+ * status with the result JSON as the container's termination message. The operator therefore reads
+ * results the same way here as on a real cluster. Deleting a running Job interrupts its sync (a
+ * cancel).
  */
 public final class InProcessJobRunner implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(InProcessJobRunner.class);
@@ -167,12 +170,17 @@ public final class InProcessJobRunner implements AutoCloseable {
             env.put("MILLRACE_TERMINATION_LOG", terminationLog.toString());
             List<String> args =
                     new ArrayList<>(container.getArgs() == null ? List.of() : container.getArgs());
-            if (!args.isEmpty() && "sync".equals(args.get(0))) {
+            // The container's first argument is the millrace subcommand: sync or model-run.
+            String command = args.isEmpty() ? "sync" : args.get(0);
+            if (command.equals("sync") || command.equals(ModelJobFactory.COMMAND)) {
                 args.remove(0);
             }
             try (OutputStream file = Files.newOutputStream(log);
                     PrintStream out = new PrintStream(file, true, StandardCharsets.UTF_8)) {
-                exitCode = SyncMain.run(args.toArray(String[]::new), env, out);
+                exitCode =
+                        command.equals(ModelJobFactory.COMMAND)
+                                ? ModelRunMain.run(args.toArray(String[]::new), env, out)
+                                : SyncMain.run(args.toArray(String[]::new), env, out);
             }
         } catch (Exception e) {
             LOG.warn("Job {} could not run: {}", key(job), e.getMessage());

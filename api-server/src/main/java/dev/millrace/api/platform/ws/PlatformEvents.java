@@ -61,6 +61,21 @@ public final class PlatformEvents {
         publish("sync_failed", fields);
     }
 
+    public void dbtRunStarted(String model) {
+        publish("dbt_run_started", Map.of("model", model));
+    }
+
+    public void dbtRunCompleted(String model) {
+        publish("dbt_run_completed", Map.of("model", model));
+    }
+
+    public void dbtRunFailed(String model, String error) {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("model", model);
+        fields.put("error", error);
+        publish("dbt_run_failed", fields);
+    }
+
     public void csvUploaded(String source, String file) {
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("source", source);
