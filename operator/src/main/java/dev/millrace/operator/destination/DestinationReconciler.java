@@ -47,15 +47,13 @@ public class DestinationReconciler implements Reconciler<Destination> {
         Long generation = destination.getMetadata().getGeneration();
         var spec = destination.getSpec();
         boolean recheck = false;
-        if (spec.type != DestinationType.DUCKDB) {
+        if (spec.type == DestinationType.POSTGRES && spec.connectorRef == null) {
             Conditions.set(
                     status.conditions,
                     Conditions.READY,
                     Conditions.FALSE,
-                    "UnsupportedType",
-                    "destination type "
-                            + spec.type.name().toLowerCase(java.util.Locale.ROOT)
-                            + " cannot be written by this version of Millrace (duckdb can)",
+                    "ConnectorRequired",
+                    "a postgres destination needs a connectorRef",
                     generation,
                     clock.instant());
         } else if (spec.connectorRef != null
@@ -80,7 +78,11 @@ public class DestinationReconciler implements Reconciler<Destination> {
                     Conditions.READY,
                     Conditions.TRUE,
                     "Accepted",
-                    "writes " + spec.duckdbPath(),
+                    switch (spec.type) {
+                        case DUCKDB -> "writes " + spec.duckdbPath();
+                        case PARQUET -> "writes Parquet files under " + spec.path;
+                        case POSTGRES -> "writes through connector " + spec.connectorRef.name;
+                    },
                     generation,
                     clock.instant());
         }
