@@ -295,6 +295,7 @@ final class PostgresStreamSync {
                         + ") ON COMMIT DROP");
         if (staged.rowCount() > 0) {
             copyStaged(staged, values);
+            pg.update("ANALYZE " + STAGE);
         }
 
         long rowsBefore = pg.queryLong("SELECT count(*) FROM " + table);
@@ -538,6 +539,9 @@ final class PostgresStreamSync {
                         + keyList
                         + ", "
                         + order);
+        // Autovacuum never analyzes temporary tables; without statistics the planner guesses
+        // tiny tables and picks nested loops.
+        pg.update("ANALYZE " + INCOMING);
 
         pg.update("DROP TABLE IF EXISTS " + KNOWN_FILES);
         pg.update(
@@ -612,18 +616,22 @@ final class PostgresStreamSync {
                         + existingSide
                         + ") sides) ranked WHERE origin = 'incoming' AND rn > 1)");
 
+        // One EXISTS over a UNION rather than two OR'ed ones, which PostgreSQL would run as a
+        // subquery per incoming row instead of a hash semi-join.
         long updates =
                 pg.queryLong(
                         "SELECT count(*) FROM "
                                 + INCOMING
-                                + " i WHERE EXISTS (SELECT 1 FROM "
+                                + " i WHERE EXISTS (SELECT 1 FROM (SELECT "
+                                + keyList
+                                + " FROM "
                                 + table
-                                + " t WHERE "
-                                + keysMatch(keys, "t", "i")
-                                + ") OR EXISTS (SELECT 1 FROM "
+                                + " UNION ALL SELECT "
+                                + keyList
+                                + " FROM "
                                 + REMOVED_KEYS
-                                + " r WHERE "
-                                + keysMatch(keys, "r", "i")
+                                + ") k WHERE "
+                                + keysMatch(keys, "k", "i")
                                 + ")");
         long deletes =
                 pg.queryLong(

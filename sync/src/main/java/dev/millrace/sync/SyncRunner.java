@@ -194,31 +194,37 @@ public final class SyncRunner {
                     for (StreamPlan stream : plan.streams()) {
                         currentStream = stream.name();
                         CsvFolder folder = new CsvFolder(sourceDirectory, globOf(plan, stream));
+                        long started = System.nanoTime();
                         streams.add(
-                                new PostgresStreamSync(
-                                                plan,
-                                                stream,
-                                                staging,
-                                                destination,
-                                                stamp,
-                                                stagingFolder,
-                                                log)
-                                        .runFiles(folder));
+                                timed(
+                                        new PostgresStreamSync(
+                                                        plan,
+                                                        stream,
+                                                        staging,
+                                                        destination,
+                                                        stamp,
+                                                        stagingFolder,
+                                                        log)
+                                                .runFiles(folder),
+                                        started));
                     }
                 } else {
                     try (Connection source = JdbcSource.open(plan.source().jdbc(), env)) {
                         for (StreamPlan stream : plan.streams()) {
                             currentStream = stream.name();
+                            long started = System.nanoTime();
                             streams.add(
-                                    new PostgresStreamSync(
-                                                    plan,
-                                                    stream,
-                                                    staging,
-                                                    destination,
-                                                    stamp,
-                                                    stagingFolder,
-                                                    log)
-                                            .runJdbc(source));
+                                    timed(
+                                            new PostgresStreamSync(
+                                                            plan,
+                                                            stream,
+                                                            staging,
+                                                            destination,
+                                                            stamp,
+                                                            stagingFolder,
+                                                            log)
+                                                    .runJdbc(source),
+                                            started));
                         }
                     }
                 }
@@ -252,21 +258,35 @@ public final class SyncRunner {
             for (StreamPlan stream : plan.streams()) {
                 currentStream = stream.name();
                 CsvFolder folder = new CsvFolder(sourceDirectory, globOf(plan, stream));
-                streams.add(new StreamSync(plan, stream, folder, session, state, stamp, log).run());
+                long started = System.nanoTime();
+                streams.add(
+                        timed(
+                                new StreamSync(plan, stream, folder, session, state, stamp, log)
+                                        .run(),
+                                started));
             }
         } else {
             try (Connection source = JdbcSource.open(plan.source().jdbc(), env)) {
                 for (StreamPlan stream : plan.streams()) {
                     currentStream = stream.name();
+                    long started = System.nanoTime();
                     streams.add(
-                            new JdbcStreamSync(plan, stream, source, session, state, stamp, log)
-                                    .run());
+                            timed(
+                                    new JdbcStreamSync(
+                                                    plan, stream, source, session, state, stamp,
+                                                    log)
+                                            .run(),
+                                    started));
                 }
             }
         }
         currentStream = null;
         log.info("committing");
         return streams;
+    }
+
+    private static StreamResult timed(StreamResult result, long startedNanos) {
+        return result.withDuration(Math.round((System.nanoTime() - startedNanos) / 1e6) / 1000.0);
     }
 
     private SyncResult committed(SyncPlan plan, Instant startedAt, List<StreamResult> streams) {

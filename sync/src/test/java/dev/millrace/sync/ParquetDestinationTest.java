@@ -68,6 +68,9 @@ class ParquetDestinationTest {
         assertThat(second.inserts()).isEqualTo(1);
         assertThat(second.deletes()).isEqualTo(2);
         assertThat(second.tableRowCount()).isEqualTo(1);
+        assertThat(second.rowsWritten()).isEqualTo(1);
+        assertThat(second.bytes()).isPositive();
+        assertThat(second.durationSeconds()).isNotNull().isNotNegative();
         assertThat(files()).hasSize(1).allMatch(file -> file.startsWith("orders/job-2-"));
         assertThat(manifest().retired()).isEqualTo(first);
         // Kept for a reader still holding the previous manifest, gone after the next commit.

@@ -106,6 +106,7 @@ class PostgresDestinationTest {
         assertThat(second.deletes()).isEqualTo(2);
         assertThat(second.tableRowCount()).isEqualTo(1);
         assertThat(second.bytes()).isPositive();
+        assertThat(second.durationSeconds()).isNotNull().isNotNegative();
         assertThat(
                         fixture.rows(
                                 "SELECT order_id, amount, _millrace_job_id, _millrace_file,"
