@@ -161,8 +161,11 @@ public final class SyncThroughputBench {
                                             null,
                                             List.of(),
                                             null,
-                                            "raw.orders",
-                                            null)),
+                                            null,
+                                            // The landed table's own columns, not Millrace's
+                                            // metadata columns, which a source may not carry.
+                                            "SELECT order_id, customer, amount, order_date,"
+                                                    + " updated_at, note FROM raw.orders")),
                             env,
                             work));
         }
