@@ -3,6 +3,9 @@ package dev.millrace.sync;
 import dev.millrace.sync.destination.duckdb.DuckDbSession;
 import dev.millrace.sync.destination.duckdb.InterruptWatch;
 import dev.millrace.sync.destination.duckdb.RowStamp;
+import dev.millrace.sync.destination.parquet.ParquetDestination;
+import dev.millrace.sync.destination.postgres.PostgresDestination;
+import dev.millrace.sync.plan.DestinationPlan;
 import dev.millrace.sync.plan.InvalidPlanException;
 import dev.millrace.sync.plan.PlanValidator;
 import dev.millrace.sync.plan.StreamPlan;
@@ -14,6 +17,7 @@ import dev.millrace.sync.source.csv.CsvFolder;
 import dev.millrace.sync.source.jdbc.JdbcSource;
 import dev.millrace.sync.state.StateStore;
 import java.nio.file.FileSystemException;
+import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -24,7 +28,8 @@ import java.util.List;
 import java.util.concurrent.CancellationException;
 
 /**
- * Runs a sync plan: every stream of the plan in one DuckDB transaction, committed only if all of
+ * Runs a sync plan: every stream of the plan in one transaction of the destination (a DuckDB
+ * transaction, one PostgreSQL transaction, or a Parquet manifest rename), committed only if all of
  * them succeed. Failures and cancellation come back as a result, never as an exception, because the
  * result is what the operator reads from the Job.
  *
@@ -47,13 +52,17 @@ public final class SyncRunner {
     public SyncResult run(SyncPlan plan, SyncEnvironment env) {
         PlanValidator.check(plan);
         Instant startedAt = Instant.now();
-        Path databaseFile;
+        currentStream = null;
+        DestinationPlan destination = plan.destination();
+        Path target = null;
         Path sourceDirectory = null;
         try {
-            databaseFile =
-                    env.databaseFile(plan.destination().duckdb().path())
-                            .toAbsolutePath()
-                            .normalize();
+            if (DestinationPlan.DUCKDB.equals(destination.type())) {
+                target = env.databaseFile(destination.duckdb().path());
+            } else if (DestinationPlan.PARQUET.equals(destination.type())) {
+                target = env.databaseFile(destination.parquet().path());
+            }
+            target = target == null ? null : target.toAbsolutePath().normalize();
             if (plan.source().isFileSource()) {
                 sourceDirectory =
                         env.sourceDirectory(plan.source().files().directory())
@@ -66,7 +75,7 @@ public final class SyncRunner {
         log.info(
                 String.format(
                         "sync job %d of connection %s/%s: %d stream(s) from %s source %s (%s) into"
-                                + " duckdb %s, schema %s",
+                                + " %s %s, schema %s",
                         plan.jobId(),
                         plan.namespace(),
                         plan.connection(),
@@ -78,50 +87,212 @@ public final class SyncRunner {
                                 : plan.source().jdbc().driver()
                                         + " database "
                                         + plan.source().jdbc().database(),
-                        databaseFile,
-                        plan.destination().schema()));
+                        destination.type(),
+                        target != null
+                                ? target
+                                : destination.postgres().host()
+                                        + "/"
+                                        + destination.postgres().database(),
+                        destination.schema()));
+        try {
+            return switch (destination.type()) {
+                case DestinationPlan.PARQUET ->
+                        runParquet(plan, env, startedAt, target, sourceDirectory);
+                case DestinationPlan.POSTGRES -> runPostgres(plan, env, startedAt, sourceDirectory);
+                default -> runDuckDb(plan, env, startedAt, target, sourceDirectory);
+            };
+        } catch (Exception | LinkageError e) {
+            return failure(plan, startedAt, currentStream, e);
+        }
+    }
 
-        String currentStream = null;
+    private String currentStream;
+
+    private SyncResult runDuckDb(
+            SyncPlan plan,
+            SyncEnvironment env,
+            Instant startedAt,
+            Path databaseFile,
+            Path sourceDirectory)
+            throws Exception {
         try (DuckDbSession session = DuckDbSession.open(databaseFile, env.duckDbMemoryLimit())) {
             InterruptWatch watch = InterruptWatch.start(session);
             try {
-                StateStore state = new StateStore(session, plan.namespace(), plan.connection());
+                List<StreamResult> streams =
+                        syncStreams(plan, env, session, startedAt, sourceDirectory);
+                watch.close();
+                session.commit();
+                return committed(plan, startedAt, streams);
+            } catch (Exception | LinkageError e) {
+                watch.close();
+                rollback(session);
+                throw e;
+            }
+        }
+    }
+
+    /**
+     * The same sync modes as a DuckDB destination, run in the Parquet destination's private working
+     * database; the manifest rename that publishes the new files is the commit.
+     */
+    private SyncResult runParquet(
+            SyncPlan plan,
+            SyncEnvironment env,
+            Instant startedAt,
+            Path folder,
+            Path sourceDirectory)
+            throws Exception {
+        try (ParquetDestination destination =
+                ParquetDestination.open(
+                        folder,
+                        plan.destination().schema(),
+                        plan.jobId(),
+                        plan.destination().parquet().partitionBy(),
+                        plan.streams().stream().map(StreamPlan::name).toList(),
+                        env.duckDbMemoryLimit(),
+                        log)) {
+            DuckDbSession session = destination.session();
+            InterruptWatch watch = InterruptWatch.start(session);
+            try {
+                List<StreamResult> streams =
+                        syncStreams(plan, env, session, startedAt, sourceDirectory);
+                destination.publish(streams, Instant.now());
+                watch.close();
+                return committed(plan, startedAt, streams);
+            } catch (Exception | LinkageError e) {
+                watch.close();
+                rollback(session);
+                throw e;
+            }
+        }
+    }
+
+    private SyncResult runPostgres(
+            SyncPlan plan, SyncEnvironment env, Instant startedAt, Path sourceDirectory)
+            throws Exception {
+        Path stagingFolder = Files.createTempDirectory("millrace-sync-" + plan.jobId() + "-");
+        try (PostgresDestination destination =
+                        PostgresDestination.open(
+                                plan.destination().postgres(),
+                                env,
+                                plan.destination().schema(),
+                                plan.namespace(),
+                                plan.connection());
+                DuckDbSession staging =
+                        DuckDbSession.open(
+                                stagingFolder.resolve("staging.duckdb"), env.duckDbMemoryLimit())) {
+            InterruptWatch watch =
+                    InterruptWatch.start(
+                            () -> {
+                                staging.cancelRunningStatement();
+                                destination.cancelRunningStatement();
+                            });
+            try {
                 RowStamp stamp = new RowStamp(startedAt, plan.jobId());
                 List<StreamResult> streams = new ArrayList<>();
                 if (plan.source().isFileSource()) {
                     for (StreamPlan stream : plan.streams()) {
                         currentStream = stream.name();
                         CsvFolder folder = new CsvFolder(sourceDirectory, globOf(plan, stream));
+                        long started = System.nanoTime();
                         streams.add(
-                                new StreamSync(plan, stream, folder, session, state, stamp, log)
-                                        .run());
+                                timed(
+                                        new PostgresStreamSync(
+                                                        plan,
+                                                        stream,
+                                                        staging,
+                                                        destination,
+                                                        stamp,
+                                                        stagingFolder,
+                                                        log)
+                                                .runFiles(folder),
+                                        started));
                     }
                 } else {
                     try (Connection source = JdbcSource.open(plan.source().jdbc(), env)) {
                         for (StreamPlan stream : plan.streams()) {
                             currentStream = stream.name();
+                            long started = System.nanoTime();
                             streams.add(
-                                    new JdbcStreamSync(
-                                                    plan, stream, source, session, state, stamp,
-                                                    log)
-                                            .run());
+                                    timed(
+                                            new PostgresStreamSync(
+                                                            plan,
+                                                            stream,
+                                                            staging,
+                                                            destination,
+                                                            stamp,
+                                                            stagingFolder,
+                                                            log)
+                                                    .runJdbc(source),
+                                            started));
                         }
                     }
                 }
                 currentStream = null;
+                log.info("committing the PostgreSQL transaction");
+                destination.commit();
                 watch.close();
-                session.commit();
-                SyncResult result = SyncResult.succeeded(plan.jobId(), startedAt, streams);
-                log.info(String.format("committed in %.2f s", result.durationSeconds()));
-                return result;
+                return committed(plan, startedAt, streams);
             } catch (Exception | LinkageError e) {
                 watch.close();
-                rollback(session);
+                destination.rollback(log);
                 throw e;
             }
-        } catch (Exception | LinkageError e) {
-            return failure(plan, startedAt, currentStream, e);
+        } finally {
+            ParquetDestination.deleteTree(stagingFolder);
         }
+    }
+
+    /** Every stream of the plan into the DuckDB tables of {@code session}, not committed. */
+    private List<StreamResult> syncStreams(
+            SyncPlan plan,
+            SyncEnvironment env,
+            DuckDbSession session,
+            Instant startedAt,
+            Path sourceDirectory)
+            throws Exception {
+        StateStore state = new StateStore(session, plan.namespace(), plan.connection());
+        RowStamp stamp = new RowStamp(startedAt, plan.jobId());
+        List<StreamResult> streams = new ArrayList<>();
+        if (plan.source().isFileSource()) {
+            for (StreamPlan stream : plan.streams()) {
+                currentStream = stream.name();
+                CsvFolder folder = new CsvFolder(sourceDirectory, globOf(plan, stream));
+                long started = System.nanoTime();
+                streams.add(
+                        timed(
+                                new StreamSync(plan, stream, folder, session, state, stamp, log)
+                                        .run(),
+                                started));
+            }
+        } else {
+            try (Connection source = JdbcSource.open(plan.source().jdbc(), env)) {
+                for (StreamPlan stream : plan.streams()) {
+                    currentStream = stream.name();
+                    long started = System.nanoTime();
+                    streams.add(
+                            timed(
+                                    new JdbcStreamSync(
+                                                    plan, stream, source, session, state, stamp,
+                                                    log)
+                                            .run(),
+                                    started));
+                }
+            }
+        }
+        currentStream = null;
+        log.info("committing");
+        return streams;
+    }
+
+    private static StreamResult timed(StreamResult result, long startedNanos) {
+        return result.withDuration(Math.round((System.nanoTime() - startedNanos) / 1e6) / 1000.0);
+    }
+
+    private SyncResult committed(SyncPlan plan, Instant startedAt, List<StreamResult> streams) {
+        SyncResult result = SyncResult.succeeded(plan.jobId(), startedAt, streams);
+        log.info(String.format("committed in %.2f s", result.durationSeconds()));
+        return result;
     }
 
     private static String globOf(SyncPlan plan, StreamPlan stream) {

@@ -39,6 +39,13 @@ final class SyncFixture {
     final Path sourceDir;
     final List<String> log = Collections.synchronizedList(new ArrayList<>());
 
+    /** Where the plans write; the DuckDB warehouse file unless a test sets another. */
+    DestinationPlan destination =
+            new DestinationPlan("warehouse", "duckdb", new DuckDbPlan(DATABASE), SCHEMA);
+
+    /** JDBC URL of a postgres destination, for looking inside it. */
+    String postgresUrl;
+
     /** The source the plans read; a CSV folder unless a test sets another. */
     SourcePlan source = new SourcePlan("orders", "csv", new FilesPlan("orders", null, ",", true));
 
@@ -145,7 +152,7 @@ final class SyncFixture {
                 "default",
                 CONNECTION,
                 source,
-                new DestinationPlan("warehouse", "duckdb", new DuckDbPlan(DATABASE), SCHEMA),
+                destination,
                 List.of(streams),
                 fullRefresh,
                 allowEmptyReplace);
@@ -159,25 +166,84 @@ final class SyncFixture {
         return sync(plan(stream));
     }
 
-    /** Rows of a query as strings, columns joined by {@code |}, NULL as {@code null}. */
+    /**
+     * Rows of a query as strings, columns joined by {@code |}, NULL as {@code null}. The query runs
+     * where the destination is: the DuckDB file, the PostgreSQL database, or, for a Parquet
+     * destination, an in-memory DuckDB with one view per stream over the files its manifest names
+     * (how a reader should read it).
+     */
     List<String> rows(String sql) throws SQLException {
-        try (Connection connection = DriverManager.getConnection("jdbc:duckdb:" + database());
-                Statement statement = connection.createStatement();
-                ResultSet rows = statement.executeQuery(sql)) {
-            int columns = rows.getMetaData().getColumnCount();
-            List<String> result = new ArrayList<>();
-            while (rows.next()) {
-                StringBuilder row = new StringBuilder();
-                for (int column = 1; column <= columns; column++) {
-                    if (column > 1) {
-                        row.append('|');
-                    }
-                    row.append(rows.getString(column));
+        try (Connection connection = openDestination();
+                Statement statement = connection.createStatement()) {
+            if (DestinationPlan.PARQUET.equals(destination.type())) {
+                for (String view : parquetViews()) {
+                    statement.execute(view);
                 }
-                result.add(row.toString());
             }
-            return result;
+            try (ResultSet rows = statement.executeQuery(sql)) {
+                int columns = rows.getMetaData().getColumnCount();
+                List<String> result = new ArrayList<>();
+                while (rows.next()) {
+                    StringBuilder row = new StringBuilder();
+                    for (int column = 1; column <= columns; column++) {
+                        if (column > 1) {
+                            row.append('|');
+                        }
+                        row.append(rows.getString(column));
+                    }
+                    result.add(row.toString());
+                }
+                return result;
+            }
         }
+    }
+
+    private Connection openDestination() throws SQLException {
+        return switch (destination.type()) {
+            case DestinationPlan.POSTGRES ->
+                    DriverManager.getConnection(postgresUrl, "postgres", "");
+            case DestinationPlan.PARQUET -> DriverManager.getConnection("jdbc:duckdb:");
+            default -> DriverManager.getConnection("jdbc:duckdb:" + database());
+        };
+    }
+
+    Path parquetSchemaFolder() {
+        return warehouseRoot.resolve(destination.parquet().path()).resolve(destination.schema());
+    }
+
+    /** A view per stream of the Parquet manifest, named {@code schema.stream}. */
+    private List<String> parquetViews() throws SQLException {
+        List<String> views = new ArrayList<>();
+        try {
+            var manifest =
+                    dev.millrace.sync.destination.parquet.ParquetManifest.read(
+                            parquetSchemaFolder());
+            views.add("CREATE SCHEMA IF NOT EXISTS " + destination.schema());
+            for (var entry : manifest.streams().entrySet()) {
+                List<String> files =
+                        entry.getValue().files().stream()
+                                .map(
+                                        file ->
+                                                "'"
+                                                        + parquetSchemaFolder()
+                                                                .resolve(file)
+                                                                .toString()
+                                                                .replace("'", "''")
+                                                        + "'")
+                                .toList();
+                views.add(
+                        "CREATE VIEW "
+                                + destination.schema()
+                                + "."
+                                + entry.getKey()
+                                + " AS SELECT * FROM read_parquet(["
+                                + String.join(", ", files)
+                                + "], union_by_name = true, hive_partitioning = false)");
+            }
+        } catch (IOException e) {
+            throw new SQLException(e);
+        }
+        return views;
     }
 
     long count(String table) throws SQLException {
@@ -185,10 +251,28 @@ final class SyncFixture {
     }
 
     boolean tableExists(String schema, String table) throws SQLException {
-        if (!Files.exists(database())) {
-            return false;
+        switch (destination.type()) {
+            case DestinationPlan.PARQUET -> {
+                try {
+                    return schema.equals(destination.schema())
+                            && dev.millrace.sync.destination.parquet.ParquetManifest.read(
+                                            parquetSchemaFolder())
+                                    .streams()
+                                    .containsKey(table);
+                } catch (IOException e) {
+                    throw new SQLException(e);
+                }
+            }
+            case DestinationPlan.POSTGRES -> {
+                // information_schema below works in both databases.
+            }
+            default -> {
+                if (!Files.exists(database())) {
+                    return false;
+                }
+            }
         }
-        return !rows("SELECT 1 FROM duckdb_tables() WHERE schema_name = '"
+        return !rows("SELECT 1 FROM information_schema.tables WHERE table_schema = '"
                         + schema
                         + "' AND table_name = '"
                         + table
@@ -198,24 +282,42 @@ final class SyncFixture {
 
     /**
      * Everything a sync may change, row by row: the table (all columns, including raw ids and
-     * timestamps), the ledger and the stream state. Two equal snapshots mean nothing changed.
+     * timestamps), the ledger and the stream state — for a Parquet destination, the manifest, which
+     * holds both. Two equal snapshots mean nothing changed.
      */
     List<String> snapshot() throws SQLException {
         List<String> snapshot = new ArrayList<>();
         if (tableExists(SCHEMA, "orders")) {
             snapshot.add("table:");
-            snapshot.addAll(rows("SELECT * FROM raw_orders.orders ORDER BY ALL"));
+            snapshot.addAll(rows("SELECT * FROM raw_orders.orders ORDER BY _millrace_raw_id"));
             snapshot.add("columns:");
             snapshot.addAll(
                     rows(
-                            "SELECT column_name, data_type FROM duckdb_columns() WHERE schema_name"
-                                    + " = 'raw_orders' ORDER BY table_name, column_index"));
+                            "SELECT column_name, data_type FROM information_schema.columns WHERE"
+                                    + " table_schema = 'raw_orders' ORDER BY table_name,"
+                                    + " ordinal_position"));
         }
-        if (tableExists("_millrace", "file_ledger")) {
+        if (DestinationPlan.PARQUET.equals(destination.type())) {
+            Path manifest =
+                    dev.millrace.sync.destination.parquet.ParquetManifest.location(
+                            parquetSchemaFolder());
+            if (Files.exists(manifest)) {
+                try {
+                    snapshot.add("manifest:");
+                    snapshot.add(Files.readString(manifest));
+                } catch (IOException e) {
+                    throw new SQLException(e);
+                }
+            }
+        } else if (tableExists("_millrace", "file_ledger")) {
             snapshot.add("ledger:");
-            snapshot.addAll(rows("SELECT * FROM _millrace.file_ledger ORDER BY ALL"));
+            snapshot.addAll(
+                    rows("SELECT * FROM _millrace.file_ledger ORDER BY stream, path, job_id"));
+        }
+        if (!DestinationPlan.PARQUET.equals(destination.type())
+                && tableExists("_millrace", "stream_state")) {
             snapshot.add("state:");
-            snapshot.addAll(rows("SELECT * FROM _millrace.stream_state ORDER BY ALL"));
+            snapshot.addAll(rows("SELECT * FROM _millrace.stream_state ORDER BY stream, job_id"));
         }
         return snapshot;
     }

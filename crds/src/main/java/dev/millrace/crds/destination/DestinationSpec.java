@@ -8,6 +8,7 @@ import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
+import java.util.List;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(
@@ -35,6 +36,12 @@ public class DestinationSpec {
 
     @JsonPropertyDescription("The Connector holding host and credentials (postgres).")
     public ObjectRef connectorRef;
+
+    @Size(max = 8)
+    @JsonPropertyDescription(
+            "parquet: columns to partition each stream by (Hive-style column=value folders);"
+                    + " streams lacking one of them are written unpartitioned.")
+    public List<@Size(min = 1, max = 63) String> partitionBy;
 
     @Default("raw_")
     @Pattern("^[a-z_][a-z0-9_]{0,30}$")

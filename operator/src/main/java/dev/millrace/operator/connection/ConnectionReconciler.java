@@ -311,6 +311,7 @@ public class ConnectionReconciler implements Reconciler<Connection> {
                     source.get(),
                     connectorOf(source.get(), client),
                     destination.get(),
+                    destinationConnectorOf(destination.get(), client),
                     false);
         } catch (SyncPlanBuilder.InvalidConnection e) {
             return Optional.of(new Problem(e.reason(), e.getMessage()));
@@ -326,6 +327,18 @@ public class ConnectionReconciler implements Reconciler<Connection> {
         return client.resources(Connector.class)
                 .inNamespace(source.getMetadata().getNamespace())
                 .withName(source.getSpec().connectorRef.name)
+                .get();
+    }
+
+    /** The Connector a postgres destination writes through, or null. */
+    private static Connector destinationConnectorOf(
+            Destination destination, KubernetesClient client) {
+        if (destination.getSpec().connectorRef == null) {
+            return null;
+        }
+        return client.resources(Connector.class)
+                .inNamespace(destination.getMetadata().getNamespace())
+                .withName(destination.getSpec().connectorRef.name)
                 .get();
     }
 
@@ -585,6 +598,7 @@ public class ConnectionReconciler implements Reconciler<Connection> {
                             source,
                             connectorOf(source, client),
                             destination,
+                            destinationConnectorOf(destination, client),
                             fullRefresh);
         } catch (SyncPlanBuilder.InvalidConnection e) {
             // validate() built the same plan a moment ago; only a concurrent edit gets here.

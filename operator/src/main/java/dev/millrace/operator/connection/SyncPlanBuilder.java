@@ -9,7 +9,6 @@ import dev.millrace.crds.connection.SyncMode;
 import dev.millrace.crds.connector.Connector;
 import dev.millrace.crds.connector.ConnectorSpec;
 import dev.millrace.crds.destination.Destination;
-import dev.millrace.crds.destination.DestinationType;
 import dev.millrace.crds.source.FileSource;
 import dev.millrace.crds.source.Source;
 import dev.millrace.crds.source.SourceStream;
@@ -106,13 +105,9 @@ public final class SyncPlanBuilder {
             Destination destination,
             boolean fullRefresh)
             throws InvalidConnection {
-        return build(jobId, connection, source, null, destination, fullRefresh);
+        return build(jobId, connection, source, null, destination, null, fullRefresh);
     }
 
-    /**
-     * @param connector the Connector a jdbc source's {@code connectorRef} names; unused for file
-     *     sources
-     */
     public static ObjectNode build(
             long jobId,
             Connection connection,
@@ -121,8 +116,33 @@ public final class SyncPlanBuilder {
             Destination destination,
             boolean fullRefresh)
             throws InvalidConnection {
+        return build(jobId, connection, source, connector, destination, null, fullRefresh);
+    }
+
+    /**
+     * @param connector the Connector a jdbc source's {@code connectorRef} names; unused for file
+     *     sources
+     * @param destinationConnector the Connector a postgres destination's {@code connectorRef}
+     *     names; unused for other destinations
+     */
+    public static ObjectNode build(
+            long jobId,
+            Connection connection,
+            Source source,
+            Connector connector,
+            Destination destination,
+            Connector destinationConnector,
+            boolean fullRefresh)
+            throws InvalidConnection {
         if (source.getSpec().type == SourceType.JDBC) {
-            return buildJdbc(jobId, connection, source, connector, destination, fullRefresh);
+            return buildJdbc(
+                    jobId,
+                    connection,
+                    source,
+                    connector,
+                    destination,
+                    destinationConnector,
+                    fullRefresh);
         }
         if (!source.getSpec().type.isFileType()) {
             throw new InvalidConnection(
@@ -131,13 +151,6 @@ public final class SyncPlanBuilder {
                             + source.getSpec().type.name().toLowerCase(Locale.ROOT)
                             + " cannot be synced by this version of Millrace (csv, parquet and json"
                             + " can)");
-        }
-        if (destination.getSpec().type != DestinationType.DUCKDB) {
-            throw new InvalidConnection(
-                    "UnsupportedDestination",
-                    "destination type "
-                            + destination.getSpec().type.name().toLowerCase(Locale.ROOT)
-                            + " cannot be written by this version of Millrace (duckdb can)");
         }
         JsonNodeFactory json = JsonNodeFactory.instance;
         ObjectNode plan = json.objectNode();
@@ -170,11 +183,7 @@ public final class SyncPlanBuilder {
             f.put("format", files.format.wireName());
         }
 
-        ObjectNode dst = plan.putObject("destination");
-        dst.put("name", destination.getMetadata().getName());
-        dst.put("type", "duckdb");
-        dst.putObject("duckdb").put("path", destination.getSpec().duckdbPath());
-        dst.put("schema", schemaOf(connection, destination));
+        putDestination(plan, connection, destination, destinationConnector);
 
         ArrayNode streams = plan.putArray("streams");
         List<SourceStream> offered = streamsOf(source);
@@ -209,6 +218,7 @@ public final class SyncPlanBuilder {
             Source source,
             Connector connector,
             Destination destination,
+            Connector destinationConnector,
             boolean fullRefresh)
             throws InvalidConnection {
         if (connector == null) {
@@ -232,13 +242,6 @@ public final class SyncPlanBuilder {
                                             + " cannot be read by this version of Millrace"
                                             + " (postgres, sqlite and duckdb can)");
                 };
-        if (destination.getSpec().type != DestinationType.DUCKDB) {
-            throw new InvalidConnection(
-                    "UnsupportedDestination",
-                    "destination type "
-                            + destination.getSpec().type.name().toLowerCase(Locale.ROOT)
-                            + " cannot be written by this version of Millrace (duckdb can)");
-        }
         JsonNodeFactory json = JsonNodeFactory.instance;
         ObjectNode plan = json.objectNode();
         plan.put("jobId", jobId);
@@ -271,11 +274,7 @@ public final class SyncPlanBuilder {
             spec.options.forEach(options::put);
         }
 
-        ObjectNode dst = plan.putObject("destination");
-        dst.put("name", destination.getMetadata().getName());
-        dst.put("type", "duckdb");
-        dst.putObject("duckdb").put("path", destination.getSpec().duckdbPath());
-        dst.put("schema", schemaOf(connection, destination));
+        putDestination(plan, connection, destination, destinationConnector);
 
         ArrayNode streams = plan.putArray("streams");
         List<SourceStream> offered = streamsOf(source);
@@ -320,6 +319,75 @@ public final class SyncPlanBuilder {
         plan.put("fullRefresh", fullRefresh);
         plan.put("allowEmptyReplace", Boolean.TRUE.equals(connection.getSpec().allowEmptyReplace));
         return plan;
+    }
+
+    /** The environment variable a postgres destination's password reaches the Job in. */
+    public static final String DESTINATION_PASSWORD_ENV = "MILLRACE_DESTINATION_PASSWORD";
+
+    /**
+     * The plan's destination: a DuckDB file, a Parquet folder (with its partition columns), or a
+     * PostgreSQL database reached through the Connector the Destination names, whose password the
+     * Job gets from the Connector's Secret (SyncJobFactory reads the reference).
+     */
+    private static void putDestination(
+            ObjectNode plan,
+            Connection connection,
+            Destination destination,
+            Connector destinationConnector)
+            throws InvalidConnection {
+        var spec = destination.getSpec();
+        ObjectNode dst = plan.putObject("destination");
+        dst.put("name", destination.getMetadata().getName());
+        dst.put("type", spec.type.name().toLowerCase(Locale.ROOT));
+        switch (spec.type) {
+            case DUCKDB -> dst.putObject("duckdb").put("path", spec.duckdbPath());
+            case PARQUET -> {
+                ObjectNode parquet = dst.putObject("parquet");
+                parquet.put("path", spec.path);
+                ArrayNode partitionBy = parquet.putArray("partitionBy");
+                if (spec.partitionBy != null) {
+                    spec.partitionBy.forEach(partitionBy::add);
+                }
+            }
+            case POSTGRES -> {
+                if (destinationConnector == null) {
+                    throw new InvalidConnection(
+                            "ConnectorNotFound",
+                            "postgres destination "
+                                    + destination.getMetadata().getName()
+                                    + " needs the Connector its connectorRef names");
+                }
+                ConnectorSpec server = destinationConnector.getSpec();
+                if (server.type != ConnectorSpec.ConnectorType.POSTGRES) {
+                    throw new InvalidConnection(
+                            "UnsupportedConnector",
+                            "postgres destination "
+                                    + destination.getMetadata().getName()
+                                    + " needs a postgres Connector, not "
+                                    + server.type.name().toLowerCase(Locale.ROOT));
+                }
+                ObjectNode postgres = dst.putObject("postgres");
+                postgres.put("host", server.host);
+                if (server.port != null) {
+                    postgres.put("port", server.port);
+                }
+                postgres.put("database", server.database);
+                if (server.username != null) {
+                    postgres.put("username", server.username);
+                }
+                if (server.secretRef != null && server.secretRef.getName() != null) {
+                    postgres.put("passwordEnv", DESTINATION_PASSWORD_ENV);
+                    ObjectNode ref = postgres.putObject("passwordSecretRef");
+                    ref.put("name", server.secretRef.getName());
+                    ref.put("key", server.secretRef.getKey());
+                }
+                ObjectNode options = postgres.putObject("options");
+                if (server.options != null) {
+                    server.options.forEach(options::put);
+                }
+            }
+        }
+        dst.put("schema", schemaOf(connection, destination));
     }
 
     /** A Kubernetes name turned into a warehouse identifier: orders-eu becomes orders_eu. */

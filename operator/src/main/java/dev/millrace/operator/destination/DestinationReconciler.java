@@ -69,15 +69,13 @@ public class DestinationReconciler implements Reconciler<Destination> {
                     missingConnector.get(),
                     generation,
                     clock.instant());
-        } else if (spec.type != DestinationType.DUCKDB) {
+        } else if (spec.type == DestinationType.POSTGRES && spec.connectorRef == null) {
             Conditions.set(
                     status.conditions,
                     Conditions.READY,
                     Conditions.FALSE,
-                    "UnsupportedType",
-                    "destination type "
-                            + spec.type.name().toLowerCase(java.util.Locale.ROOT)
-                            + " cannot be written by this version of Millrace (duckdb can)",
+                    "ConnectorRequired",
+                    "a postgres destination needs a connectorRef",
                     generation,
                     clock.instant());
         } else {
@@ -86,7 +84,11 @@ public class DestinationReconciler implements Reconciler<Destination> {
                     Conditions.READY,
                     Conditions.TRUE,
                     "Accepted",
-                    "writes " + spec.duckdbPath(),
+                    switch (spec.type) {
+                        case DUCKDB -> "writes " + spec.duckdbPath();
+                        case PARQUET -> "writes Parquet files under " + spec.path;
+                        case POSTGRES -> "writes through connector " + spec.connectorRef.name;
+                    },
                     generation,
                     clock.instant());
         }

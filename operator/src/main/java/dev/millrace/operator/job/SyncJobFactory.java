@@ -61,21 +61,25 @@ public final class SyncJobFactory {
                         .withName("MILLRACE_WAREHOUSE_ROOT")
                         .withValue("/warehouse")
                         .build());
-        // A database source's password: the plan names the variable and the Secret key (never
-        // the value); the kubelet resolves it from the Secret.
-        JsonNode jdbc = plan.path("source").path("jdbc");
-        JsonNode secret = jdbc.path("passwordSecretRef");
-        if (jdbc.hasNonNull("passwordEnv") && secret.hasNonNull("name")) {
-            env.add(
-                    new EnvVarBuilder()
-                            .withName(jdbc.path("passwordEnv").asText())
-                            .withNewValueFrom()
-                            .withNewSecretKeyRef()
-                            .withName(secret.path("name").asText())
-                            .withKey(secret.path("key").asText("password"))
-                            .endSecretKeyRef()
-                            .endValueFrom()
-                            .build());
+        // A database source's and a postgres destination's password: the plan names the variable
+        // and the Secret key (never the value); the kubelet resolves it from the Secret.
+        for (JsonNode database :
+                List.of(
+                        plan.path("source").path("jdbc"),
+                        plan.path("destination").path("postgres"))) {
+            JsonNode secret = database.path("passwordSecretRef");
+            if (database.hasNonNull("passwordEnv") && secret.hasNonNull("name")) {
+                env.add(
+                        new EnvVarBuilder()
+                                .withName(database.path("passwordEnv").asText())
+                                .withNewValueFrom()
+                                .withNewSecretKeyRef()
+                                .withName(secret.path("name").asText())
+                                .withKey(secret.path("key").asText("password"))
+                                .endSecretKeyRef()
+                                .endValueFrom()
+                                .build());
+            }
         }
 
         List<Volume> volumes = new ArrayList<>();

@@ -129,16 +129,26 @@ public final class PlanValidator {
         }
         if (destination.type() == null) {
             problems.add("destination.type: required");
-        } else if (!DestinationPlan.DUCKDB.equals(destination.type())) {
+        } else if (!DestinationPlan.TYPES.contains(destination.type())) {
             problems.add(
                     "destination.type: unsupported value \""
                             + destination.type()
-                            + "\" (this sync engine writes duckdb)");
-        }
-        if (destination.duckdb() == null) {
-            problems.add("destination.duckdb: required for a duckdb destination");
+                            + "\" (this sync engine writes "
+                            + String.join(", ", DestinationPlan.TYPES)
+                            + ")");
         } else {
-            requireText(problems, "destination.duckdb.path", destination.duckdb().path());
+            switch (destination.type()) {
+                case DestinationPlan.DUCKDB -> {
+                    if (destination.duckdb() == null) {
+                        problems.add("destination.duckdb: required for a duckdb destination");
+                    } else {
+                        requireText(
+                                problems, "destination.duckdb.path", destination.duckdb().path());
+                    }
+                }
+                case DestinationPlan.POSTGRES -> checkPostgres(problems, destination.postgres());
+                default -> checkParquet(problems, destination.parquet());
+            }
         }
         requireText(problems, "destination.schema", destination.schema());
         if (destination.schema() != null
@@ -147,6 +157,39 @@ public final class PlanValidator {
                     "destination.schema: \""
                             + destination.schema()
                             + "\" is reserved for Millrace's sync state");
+        }
+    }
+
+    private static void checkPostgres(List<String> problems, PostgresPlan postgres) {
+        if (postgres == null) {
+            problems.add("destination.postgres: required for a postgres destination");
+            return;
+        }
+        requireText(problems, "destination.postgres.host", postgres.host());
+        requireText(problems, "destination.postgres.database", postgres.database());
+        if (postgres.port() != null && (postgres.port() < 1 || postgres.port() > 65535)) {
+            problems.add(
+                    "destination.postgres.port: must be between 1 and 65535, was "
+                            + postgres.port());
+        }
+        if (postgres.passwordEnv() != null) {
+            requireText(problems, "destination.postgres.passwordEnv", postgres.passwordEnv());
+        }
+    }
+
+    private static void checkParquet(List<String> problems, ParquetPlan parquet) {
+        if (parquet == null) {
+            problems.add("destination.parquet: required for a parquet destination");
+            return;
+        }
+        requireText(problems, "destination.parquet.path", parquet.path());
+        for (int index = 0; index < parquet.partitionBy().size(); index++) {
+            String field = "destination.parquet.partitionBy[" + index + "]";
+            String column = parquet.partitionBy().get(index);
+            if (requireText(problems, field, column)
+                    && column.toLowerCase(Locale.ROOT).startsWith("_millrace_")) {
+                problems.add(field + ": Millrace's metadata columns cannot partition a stream");
+            }
         }
     }
 

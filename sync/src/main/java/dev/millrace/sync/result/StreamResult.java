@@ -20,6 +20,8 @@ import java.util.List;
  * @param files a file source's ledger as committed (every file the stream holds rows of); absent
  *     for other sources, and dropped when the result would not fit the termination message
  * @param filesOmitted true when {@code files} was dropped to fit the termination message
+ * @param durationSeconds how long the stream took, from listing its source to having its rows and
+ *     state written (before the sync's commit, which all streams share)
  */
 public record StreamResult(
         String name,
@@ -36,10 +38,68 @@ public record StreamResult(
         int filesTotal,
         String cursor,
         @JsonInclude(JsonInclude.Include.NON_NULL) List<FileEntry> files,
-        @JsonInclude(JsonInclude.Include.NON_NULL) Boolean filesOmitted) {
+        @JsonInclude(JsonInclude.Include.NON_NULL) Boolean filesOmitted,
+        @JsonInclude(JsonInclude.Include.NON_NULL) Double durationSeconds) {
 
     public StreamResult {
         files = files == null ? null : List.copyOf(files);
+    }
+
+    /** A stream whose duration is not known yet. */
+    public StreamResult(
+            String name,
+            String table,
+            String syncMode,
+            long rowsRead,
+            long rowsWritten,
+            long inserts,
+            long updates,
+            long deletes,
+            long bytes,
+            long tableRowCount,
+            int filesLoaded,
+            int filesTotal,
+            String cursor,
+            List<FileEntry> files,
+            Boolean filesOmitted) {
+        this(
+                name,
+                table,
+                syncMode,
+                rowsRead,
+                rowsWritten,
+                inserts,
+                updates,
+                deletes,
+                bytes,
+                tableRowCount,
+                filesLoaded,
+                filesTotal,
+                cursor,
+                files,
+                filesOmitted,
+                null);
+    }
+
+    /** This stream with the time it took. */
+    public StreamResult withDuration(double seconds) {
+        return new StreamResult(
+                name,
+                table,
+                syncMode,
+                rowsRead,
+                rowsWritten,
+                inserts,
+                updates,
+                deletes,
+                bytes,
+                tableRowCount,
+                filesLoaded,
+                filesTotal,
+                cursor,
+                files,
+                filesOmitted,
+                seconds);
     }
 
     /** A stream without a file ledger. */
@@ -92,6 +152,7 @@ public record StreamResult(
                 filesTotal,
                 cursor,
                 null,
-                Boolean.TRUE);
+                Boolean.TRUE,
+                durationSeconds);
     }
 }

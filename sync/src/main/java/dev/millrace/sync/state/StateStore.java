@@ -171,7 +171,7 @@ public final class StateStore {
      * Created on first write rather than on open, so that a sync with nothing to land leaves the
      * destination untouched.
      */
-    private void ensureTables() throws SQLException {
+    public void ensureTables() throws SQLException {
         if (tablesExist()) {
             return;
         }

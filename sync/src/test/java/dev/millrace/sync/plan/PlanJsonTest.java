@@ -124,16 +124,17 @@ class PlanJsonTest {
     }
 
     @Test
-    void sourcesAndDestinationsOtherThanCsvAndDuckDbAreRejected() {
+    void unsupportedSourceAndDestinationTypesAreRejected() {
         assertThat(
                         problemsOf(
                                 PLAN.replace("\"type\": \"csv\"", "\"type\": \"rest\"")
-                                        .replace("\"type\": \"duckdb\"", "\"type\": \"postgres\"")))
+                                        .replace(
+                                                "\"type\": \"duckdb\"", "\"type\": \"snowflake\"")))
                 .containsExactly(
                         "source.type: unsupported value \"rest\" (this sync engine reads csv,"
                                 + " parquet, json, jdbc)",
-                        "destination.type: unsupported value \"postgres\" (this sync engine writes"
-                                + " duckdb)");
+                        "destination.type: unsupported value \"snowflake\" (this sync engine"
+                                + " writes duckdb, postgres, parquet)");
     }
 
     @Test

@@ -17,13 +17,13 @@ public final class InterruptWatch implements AutoCloseable {
     private static final long TICK_MILLIS = 50;
 
     private final Thread syncThread;
-    private final DuckDbSession session;
+    private final Runnable cancel;
     private final ScheduledExecutorService timer;
     private boolean stopped;
 
-    private InterruptWatch(Thread syncThread, DuckDbSession session) {
+    private InterruptWatch(Thread syncThread, Runnable cancel) {
         this.syncThread = syncThread;
-        this.session = session;
+        this.cancel = cancel;
         this.timer =
                 Executors.newSingleThreadScheduledExecutor(
                         runnable -> {
@@ -35,7 +35,12 @@ public final class InterruptWatch implements AutoCloseable {
 
     /** Watches the calling thread. */
     public static InterruptWatch start(DuckDbSession session) {
-        InterruptWatch watch = new InterruptWatch(Thread.currentThread(), session);
+        return start(session::cancelRunningStatement);
+    }
+
+    /** Watches the calling thread and runs {@code cancel} while it is interrupted. */
+    public static InterruptWatch start(Runnable cancel) {
+        InterruptWatch watch = new InterruptWatch(Thread.currentThread(), cancel);
         watch.timer.scheduleWithFixedDelay(
                 watch::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
         return watch;
@@ -43,7 +48,7 @@ public final class InterruptWatch implements AutoCloseable {
 
     private synchronized void tick() {
         if (!stopped && syncThread.isInterrupted()) {
-            session.cancelRunningStatement();
+            cancel.run();
         }
     }
 

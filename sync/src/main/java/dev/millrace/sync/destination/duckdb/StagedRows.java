@@ -241,6 +241,28 @@ public final class StagedRows {
                         + " IS NOT NULL");
     }
 
+    /**
+     * Writes the staged rows as headerless CSV, which PostgreSQL's {@code COPY … (FORMAT csv)}
+     * reads: the given value expressions over the staged row {@code s}, then the row's file
+     * (relative path, NULL for a database read), the file's mtime (µs) and the row's position in
+     * staging. DuckDB writes NULL as an empty field and an empty string as {@code ""}, as COPY
+     * expects.
+     */
+    public void exportCsv(java.nio.file.Path file, List<String> values) throws SQLException {
+        List<String> select = new ArrayList<>(values);
+        select.add("f.relative_path");
+        select.add("f.mtime_us");
+        select.add("s.rowid");
+        session.update(
+                "COPY (SELECT "
+                        + String.join(", ", select)
+                        + " FROM "
+                        + FROM_ROWS_WITH_FILES
+                        + ") TO "
+                        + Sql.literal(file.toString())
+                        + " (FORMAT csv, HEADER false)");
+    }
+
     /** Drops the staging tables once the stream is applied, freeing their space for the next. */
     public void drop() throws SQLException {
         session.update("DROP TABLE IF EXISTS " + DuckDbSession.tempTable(ROWS));
