@@ -1,5 +1,8 @@
 package dev.millrace.store;
 
+import dev.millrace.store.anomaly.AnomalyDetection;
+import dev.millrace.store.check.PipelineChecks;
+import dev.millrace.store.execution.PipelineExecutions;
 import dev.millrace.store.id.IdRegistry;
 import dev.millrace.store.id.ObjectRef;
 import dev.millrace.store.jdbc.Database;
@@ -52,9 +55,31 @@ public final class Store implements AutoCloseable {
     private final ActivityLog activityLog = new ActivityLog();
     private final FileLedger fileLedger = new FileLedger();
 
+    private final PipelineExecutions executions;
+    private final AnomalyDetection anomalies;
+    private final PipelineChecks checks;
+
     private Store(Database database, Path duckDbFile) {
         this.database = database;
         this.duckDbFile = duckDbFile;
+        this.executions = new PipelineExecutions(database);
+        this.anomalies = new AnomalyDetection(database);
+        this.checks = new PipelineChecks(database);
+    }
+
+    /** Pipeline executions, their hierarchy and the pipelines' last DML times. */
+    public PipelineExecutions executions() {
+        return executions;
+    }
+
+    /** Anomaly rules' evaluation, recorded anomalies and unflagging. */
+    public AnomalyDetection anomalies() {
+        return anomalies;
+    }
+
+    /** Freshness and timeliness checks with their once-per-breach logs. */
+    public PipelineChecks checks() {
+        return checks;
     }
 
     /**
