@@ -98,7 +98,8 @@ final class ClusterOptions {
                 dataClaim,
                 warehouseClaim,
                 d.defaultJobResources(),
-                d.resyncInterval());
+                d.resyncInterval(),
+                d.checkInterval());
     }
 
     /** How the API server authenticates callers (control-plane and api). */

@@ -1,7 +1,10 @@
 package dev.millrace.operator;
 
+import dev.millrace.operator.anomalyrule.AnomalyRuleReconciler;
 import dev.millrace.operator.connection.ConnectionReconciler;
 import dev.millrace.operator.destination.DestinationReconciler;
+import dev.millrace.operator.pipeline.PipelineReconciler;
+import dev.millrace.operator.pipeline.PipelineTypeReconciler;
 import dev.millrace.operator.source.SourceReconciler;
 import dev.millrace.store.Store;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -41,6 +44,9 @@ public final class MillraceOperator implements AutoCloseable {
         operator.register(new ConnectionReconciler(store, settings, clock), c -> scope.accept(c));
         operator.register(new SourceReconciler(store, clock), c -> scope.accept(c));
         operator.register(new DestinationReconciler(store, clock), c -> scope.accept(c));
+        operator.register(new PipelineTypeReconciler(store, clock), c -> scope.accept(c));
+        operator.register(new PipelineReconciler(store, settings, clock), c -> scope.accept(c));
+        operator.register(new AnomalyRuleReconciler(store, settings, clock), c -> scope.accept(c));
     }
 
     public void start() {

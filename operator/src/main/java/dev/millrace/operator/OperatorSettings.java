@@ -20,6 +20,8 @@ import java.util.Set;
  * @param warehouseClaim PVC mounted at /warehouse in sync pods (DuckDB and Parquet), or null
  * @param defaultJobResources container resources when a Connection sets none
  * @param resyncInterval upper bound between two reconciles of one object
+ * @param checkInterval how often every Pipeline's freshness and timeliness are checked (the {@code
+ *     millrace.dev/check} annotation runs them at once)
  */
 public record OperatorSettings(
         Set<String> namespaces,
@@ -30,7 +32,8 @@ public record OperatorSettings(
         String dataClaim,
         String warehouseClaim,
         ResourceRequirements defaultJobResources,
-        Duration resyncInterval) {
+        Duration resyncInterval,
+        Duration checkInterval) {
 
     public static OperatorSettings defaults() {
         return new OperatorSettings(
@@ -46,7 +49,8 @@ public record OperatorSettings(
                         .addToRequests("memory", new Quantity("512Mi"))
                         .addToLimits("memory", new Quantity("1536Mi"))
                         .build(),
-                Duration.ofMinutes(10));
+                Duration.ofMinutes(10),
+                Duration.ofMinutes(5));
     }
 
     public OperatorSettings withNamespaces(Set<String> value) {
@@ -59,6 +63,21 @@ public record OperatorSettings(
                 dataClaim,
                 warehouseClaim,
                 defaultJobResources,
-                resyncInterval);
+                resyncInterval,
+                checkInterval);
+    }
+
+    public OperatorSettings withCheckInterval(Duration value) {
+        return new OperatorSettings(
+                namespaces,
+                syncImage,
+                imagePullPolicy,
+                jobServiceAccount,
+                jobTtlAfterFinished,
+                dataClaim,
+                warehouseClaim,
+                defaultJobResources,
+                resyncInterval,
+                value);
     }
 }
