@@ -14,9 +14,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -32,6 +34,9 @@ public final class PipelineChecks {
 
     /** Above this many targets a check reads every row and filters in Java, not with IN (…). */
     private static final int MAX_IN_LIST = 500;
+
+    /** Breaches logged per INSERT statement. */
+    private static final int LOG_CHUNK = 500;
 
     private final Database database;
 
@@ -54,7 +59,9 @@ public final class PipelineChecks {
                 "check the freshness of " + thresholds.size() + " pipelines",
                 c -> {
                     List<FreshnessBreach> breaches = new ArrayList<>();
-                    for (DmlTimes times : dmlTimes(c, thresholds.keySet())) {
+                    List<FreshnessBreach> unlogged = new ArrayList<>();
+                    Map<Long, Instant> lastLogged = new HashMap<>();
+                    for (DmlTimes times : dmlTimes(c, thresholds.keySet(), lastLogged)) {
                         Threshold threshold = thresholds.get(times.pipelineId());
                         if (threshold == null || times.latest().isEmpty()) {
                             continue;
@@ -62,67 +69,113 @@ public final class PipelineChecks {
                         Instant lastDml = times.latest().get();
                         Instant deadline = threshold.after(lastDml);
                         if (now.isAfter(deadline)) {
-                            boolean logged =
-                                    logFreshness(
-                                            c,
-                                            times.pipelineId(),
-                                            lastDml,
-                                            deadline,
-                                            threshold,
-                                            now);
                             breaches.add(
                                     new FreshnessBreach(
                                             times.pipelineId(),
                                             lastDml,
                                             deadline,
                                             threshold,
-                                            logged));
+                                            false));
                         }
                     }
+                    Set<String> logged = logFreshness(c, breaches, now);
+                    breaches.replaceAll(
+                            b ->
+                                    new FreshnessBreach(
+                                            b.pipelineId(),
+                                            b.lastDml(),
+                                            b.deadline(),
+                                            b.threshold(),
+                                            logged.contains(key(b.pipelineId(), b.lastDml()))));
                     return breaches;
                 });
     }
 
-    private static List<DmlTimes> dmlTimes(Connection c, Collection<Long> pipelineIds)
+    /**
+     * The DML times of the pipelines, and into {@code lastLogged} the newest DML time each has a
+     * breach logged for: re-checking an already logged breach then costs no insert at all.
+     */
+    private static List<DmlTimes> dmlTimes(
+            Connection c, Collection<Long> pipelineIds, Map<Long, Instant> lastLogged)
             throws SQLException {
         String sql =
                 "SELECT pipeline_id, last_target_insert, last_target_update,"
-                        + " last_target_soft_delete FROM pipeline_dml_times"
+                        + " last_target_soft_delete, (SELECT max(l.last_dml_timestamp)"
+                        + " FROM freshness_pipeline_logs l"
+                        + " WHERE l.pipeline_id = pipeline_dml_times.pipeline_id) AS last_logged"
+                        + " FROM pipeline_dml_times"
                         + inList(pipelineIds.size());
         try (PreparedStatement query = c.prepareStatement(sql)) {
             bindIds(query, pipelineIds);
             List<DmlTimes> rows = new ArrayList<>();
             try (ResultSet row = query.executeQuery()) {
                 while (row.next()) {
-                    rows.add(PipelineExecutions.dmlTimes(row));
+                    DmlTimes times = PipelineExecutions.dmlTimes(row);
+                    rows.add(times);
+                    Instant logged = JdbcValues.getInstant(row, "last_logged");
+                    if (logged != null) {
+                        lastLogged.put(times.pipelineId(), logged);
+                    }
                 }
             }
             return rows;
         }
     }
 
-    private static boolean logFreshness(
-            Connection c,
-            long pipelineId,
-            Instant lastDml,
-            Instant deadline,
-            Threshold threshold,
-            Instant now)
-            throws SQLException {
-        try (PreparedStatement insert =
-                c.prepareStatement(
-                        "INSERT INTO freshness_pipeline_logs (pipeline_id, last_dml_timestamp,"
-                                + " deadline, threshold_number, threshold_datepart, logged_at)"
-                                + " VALUES (?, ?, ?, ?, ?, ?)"
-                                + " ON CONFLICT (pipeline_id, last_dml_timestamp) DO NOTHING")) {
-            insert.setLong(1, pipelineId);
-            JdbcValues.setInstant(insert, 2, lastDml);
-            JdbcValues.setInstant(insert, 3, deadline);
-            insert.setInt(4, threshold.number());
-            insert.setString(5, threshold.datePart().wireName());
-            JdbcValues.setInstant(insert, 6, now);
-            return insert.executeUpdate() == 1;
+    /**
+     * Logs the breaches not logged before, in multi-row statements (one statement per row costs
+     * milliseconds each on DuckDB), and returns the keys this call logged: {@code ON CONFLICT DO
+     * NOTHING RETURNING} answers only the rows it inserted, which also settles a race with another
+     * process sharing a PostgreSQL store.
+     */
+    private static Set<String> logFreshness(
+            Connection c, List<FreshnessBreach> breaches, Instant now) throws SQLException {
+        Set<String> logged = new HashSet<>();
+        for (int from = 0; from < breaches.size(); from += LOG_CHUNK) {
+            List<FreshnessBreach> chunk =
+                    breaches.subList(from, Math.min(breaches.size(), from + LOG_CHUNK));
+            try (PreparedStatement insert =
+                    c.prepareStatement(
+                            "INSERT INTO freshness_pipeline_logs (pipeline_id, last_dml_timestamp,"
+                                    + " deadline, threshold_number, threshold_datepart, logged_at)"
+                                    + " VALUES "
+                                    + rows(chunk.size(), 6)
+                                    + " ON CONFLICT (pipeline_id, last_dml_timestamp) DO NOTHING"
+                                    + " RETURNING pipeline_id, last_dml_timestamp")) {
+                int i = 1;
+                for (FreshnessBreach b : chunk) {
+                    insert.setLong(i++, b.pipelineId());
+                    JdbcValues.setInstant(insert, i++, b.lastDml());
+                    JdbcValues.setInstant(insert, i++, b.deadline());
+                    insert.setInt(i++, b.threshold().number());
+                    insert.setString(i++, b.threshold().datePart().wireName());
+                    JdbcValues.setInstant(insert, i++, now);
+                }
+                try (ResultSet row = insert.executeQuery()) {
+                    while (row.next()) {
+                        logged.add(
+                                key(
+                                        row.getLong("pipeline_id"),
+                                        JdbcValues.getInstant(row, "last_dml_timestamp")));
+                    }
+                }
+            }
         }
+        return logged;
+    }
+
+    private static String key(long pipelineId, Instant instant) {
+        return pipelineId + "@" + instant.truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+    }
+
+    private static String rows(int count, int columns) {
+        String row =
+                java.util.stream.IntStream.range(0, columns)
+                        .mapToObj(i -> "?")
+                        .collect(Collectors.joining(", ", "(", ")"));
+        return java.util.stream.IntStream.range(0, count)
+                .mapToObj(i -> row)
+                .collect(Collectors.joining(", "));
     }
 
     /**
@@ -143,10 +196,15 @@ public final class PipelineChecks {
                 c -> {
                     List<LateExecution> late = new ArrayList<>();
                     String sql =
-                            "SELECT id, pipeline_id, status, start_date, end_date"
-                                    + " FROM pipeline_executions WHERE start_date >= ?"
-                                    + " AND status <> ?"
-                                    + inList(thresholds.size()).replace(" WHERE ", " AND ");
+                            "SELECT e.id, e.pipeline_id, e.status, e.start_date, e.end_date,"
+                                    + " l.pipeline_execution_id AS logged_id"
+                                    + " FROM pipeline_executions e"
+                                    + " LEFT JOIN timeliness_pipeline_execution_logs l"
+                                    + " ON l.pipeline_execution_id = e.id"
+                                    + " WHERE e.start_date >= ? AND e.status <> ?"
+                                    + inList(thresholds.size())
+                                            .replace(" WHERE pipeline_id", " AND e.pipeline_id");
+                    Set<Long> alreadyLogged = new HashSet<>();
                     try (PreparedStatement query = c.prepareStatement(sql)) {
                         JdbcValues.setInstant(query, 1, lookbackStart);
                         query.setString(2, ExecutionStatus.FAILED.wireName());
@@ -162,6 +220,10 @@ public final class PipelineChecks {
                                 Instant deadline = threshold.after(start);
                                 Instant reached = end == null ? now : end;
                                 if (reached.isAfter(deadline)) {
+                                    row.getLong("logged_id");
+                                    if (!row.wasNull()) {
+                                        alreadyLogged.add(row.getLong("id"));
+                                    }
                                     late.add(
                                             new LateExecution(
                                                     row.getLong("id"),
@@ -178,43 +240,63 @@ public final class PipelineChecks {
                             }
                         }
                     }
-                    List<LateExecution> logged = new ArrayList<>(late.size());
-                    for (LateExecution execution : late) {
-                        logged.add(logTimeliness(c, execution, now));
-                    }
-                    return logged;
+                    Set<Long> logged =
+                            logTimeliness(
+                                    c,
+                                    late.stream()
+                                            .filter(l -> !alreadyLogged.contains(l.executionId()))
+                                            .toList(),
+                                    now);
+                    late.replaceAll(
+                            l ->
+                                    new LateExecution(
+                                            l.executionId(),
+                                            l.pipelineId(),
+                                            l.status(),
+                                            l.start(),
+                                            l.end(),
+                                            l.deadline(),
+                                            l.runningSeconds(),
+                                            l.threshold(),
+                                            logged.contains(l.executionId())));
+                    return late;
                 });
     }
 
-    private static LateExecution logTimeliness(Connection c, LateExecution late, Instant now)
+    /** Logs the late executions not logged before; returns the ids this call logged. */
+    private static Set<Long> logTimeliness(Connection c, List<LateExecution> late, Instant now)
             throws SQLException {
-        try (PreparedStatement insert =
-                c.prepareStatement(
-                        "INSERT INTO timeliness_pipeline_execution_logs (pipeline_execution_id,"
-                                + " pipeline_id, execution_status, deadline, running_seconds,"
-                                + " threshold_number, threshold_datepart, logged_at)"
-                                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
-                                + " ON CONFLICT (pipeline_execution_id) DO NOTHING")) {
-            insert.setLong(1, late.executionId());
-            insert.setLong(2, late.pipelineId());
-            insert.setString(3, late.status().wireName());
-            JdbcValues.setInstant(insert, 4, late.deadline());
-            insert.setLong(5, late.runningSeconds());
-            insert.setInt(6, late.threshold().number());
-            insert.setString(7, late.threshold().datePart().wireName());
-            JdbcValues.setInstant(insert, 8, now);
-            boolean newlyLogged = insert.executeUpdate() == 1;
-            return new LateExecution(
-                    late.executionId(),
-                    late.pipelineId(),
-                    late.status(),
-                    late.start(),
-                    late.end(),
-                    late.deadline(),
-                    late.runningSeconds(),
-                    late.threshold(),
-                    newlyLogged);
+        Set<Long> logged = new HashSet<>();
+        for (int from = 0; from < late.size(); from += LOG_CHUNK) {
+            List<LateExecution> chunk = late.subList(from, Math.min(late.size(), from + LOG_CHUNK));
+            try (PreparedStatement insert =
+                    c.prepareStatement(
+                            "INSERT INTO timeliness_pipeline_execution_logs"
+                                    + " (pipeline_execution_id, pipeline_id, execution_status,"
+                                    + " deadline, running_seconds, threshold_number,"
+                                    + " threshold_datepart, logged_at) VALUES "
+                                    + rows(chunk.size(), 8)
+                                    + " ON CONFLICT (pipeline_execution_id) DO NOTHING"
+                                    + " RETURNING pipeline_execution_id")) {
+                int i = 1;
+                for (LateExecution l : chunk) {
+                    insert.setLong(i++, l.executionId());
+                    insert.setLong(i++, l.pipelineId());
+                    insert.setString(i++, l.status().wireName());
+                    JdbcValues.setInstant(insert, i++, l.deadline());
+                    insert.setLong(i++, l.runningSeconds());
+                    insert.setInt(i++, l.threshold().number());
+                    insert.setString(i++, l.threshold().datePart().wireName());
+                    JdbcValues.setInstant(insert, i++, now);
+                }
+                try (ResultSet row = insert.executeQuery()) {
+                    while (row.next()) {
+                        logged.add(row.getLong(1));
+                    }
+                }
+            }
         }
+        return logged;
     }
 
     /** How many freshness breaches have been logged for the pipeline. */
