@@ -100,7 +100,10 @@ final class ClusterOptions {
                 dataClaim,
                 warehouseClaim,
                 d.defaultJobResources(),
-                d.resyncInterval());
+                d.resyncInterval(),
+                d.connectorTestTimeout(),
+                d.connectorFileRoot(),
+                d.checkInterval());
     }
 
     /** How the API server authenticates callers (control-plane and api). */

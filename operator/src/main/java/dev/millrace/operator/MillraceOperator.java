@@ -1,9 +1,12 @@
 package dev.millrace.operator;
 
+import dev.millrace.operator.anomalyrule.AnomalyRuleReconciler;
 import dev.millrace.operator.connection.ConnectionReconciler;
 import dev.millrace.operator.connector.ConnectorReconciler;
 import dev.millrace.operator.destination.DestinationReconciler;
 import dev.millrace.operator.model.ModelReconciler;
+import dev.millrace.operator.pipeline.PipelineReconciler;
+import dev.millrace.operator.pipeline.PipelineTypeReconciler;
 import dev.millrace.operator.source.SourceReconciler;
 import dev.millrace.store.Store;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -45,6 +48,9 @@ public final class MillraceOperator implements AutoCloseable {
         operator.register(new DestinationReconciler(store, clock), c -> scope.accept(c));
         operator.register(new ConnectorReconciler(store, settings, clock), c -> scope.accept(c));
         operator.register(new ModelReconciler(store, settings, clock), c -> scope.accept(c));
+        operator.register(new PipelineTypeReconciler(store, clock), c -> scope.accept(c));
+        operator.register(new PipelineReconciler(store, settings, clock), c -> scope.accept(c));
+        operator.register(new AnomalyRuleReconciler(store, settings, clock), c -> scope.accept(c));
     }
 
     public void start() {

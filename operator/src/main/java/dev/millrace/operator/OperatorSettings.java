@@ -23,6 +23,8 @@ import java.util.Set;
  * @param connectorTestTimeout how long a Connector's connection test may take
  * @param connectorFileRoot where relative sqlite/duckdb Connector paths resolve, as the sync's data
  *     root does for Jobs
+ * @param checkInterval how often every Pipeline's freshness and timeliness are checked (the {@code
+ *     millrace.dev/check} annotation runs them at once)
  */
 public record OperatorSettings(
         Set<String> namespaces,
@@ -35,9 +37,10 @@ public record OperatorSettings(
         ResourceRequirements defaultJobResources,
         Duration resyncInterval,
         Duration connectorTestTimeout,
-        java.nio.file.Path connectorFileRoot) {
+        java.nio.file.Path connectorFileRoot,
+        Duration checkInterval) {
 
-    /** Settings with the connector defaults (10 s tests, files under /data as in sync Jobs). */
+    /** Settings with the connector and check defaults (10 s tests, files under /data, 5 min). */
     public OperatorSettings(
             Set<String> namespaces,
             String syncImage,
@@ -59,7 +62,8 @@ public record OperatorSettings(
                 defaultJobResources,
                 resyncInterval,
                 Duration.ofSeconds(10),
-                java.nio.file.Path.of("/data"));
+                java.nio.file.Path.of("/data"),
+                Duration.ofMinutes(5));
     }
 
     public static OperatorSettings defaults() {
@@ -91,7 +95,8 @@ public record OperatorSettings(
                 defaultJobResources,
                 resyncInterval,
                 connectorTestTimeout,
-                connectorFileRoot);
+                connectorFileRoot,
+                checkInterval);
     }
 
     public OperatorSettings withConnectors(Duration testTimeout, java.nio.file.Path fileRoot) {
@@ -106,6 +111,23 @@ public record OperatorSettings(
                 defaultJobResources,
                 resyncInterval,
                 testTimeout,
-                fileRoot);
+                fileRoot,
+                checkInterval);
+    }
+
+    public OperatorSettings withCheckInterval(Duration value) {
+        return new OperatorSettings(
+                namespaces,
+                syncImage,
+                imagePullPolicy,
+                jobServiceAccount,
+                jobTtlAfterFinished,
+                dataClaim,
+                warehouseClaim,
+                defaultJobResources,
+                resyncInterval,
+                connectorTestTimeout,
+                connectorFileRoot,
+                value);
     }
 }

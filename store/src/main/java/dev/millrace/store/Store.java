@@ -1,6 +1,9 @@
 package dev.millrace.store;
 
 import dev.millrace.store.catalog.ConnectorCatalogs;
+import dev.millrace.store.anomaly.AnomalyDetection;
+import dev.millrace.store.check.PipelineChecks;
+import dev.millrace.store.execution.PipelineExecutions;
 import dev.millrace.store.id.IdRegistry;
 import dev.millrace.store.id.ObjectRef;
 import dev.millrace.store.jdbc.Database;
@@ -56,11 +59,18 @@ public final class Store implements AutoCloseable {
     private final ConnectorCatalogs connectorCatalogs;
     private final ModelRuns modelRuns;
 
+    private final PipelineExecutions executions;
+    private final AnomalyDetection anomalies;
+    private final PipelineChecks checks;
+
     private Store(Database database, Path duckDbFile) {
         this.database = database;
         this.duckDbFile = duckDbFile;
         this.connectorCatalogs = new ConnectorCatalogs(database);
         this.modelRuns = new ModelRuns(database);
+        this.executions = new PipelineExecutions(database);
+        this.anomalies = new AnomalyDetection(database);
+        this.checks = new PipelineChecks(database);
     }
 
     /** Connector catalogs: what metadata refreshes found, listed page by page. */
@@ -71,6 +81,23 @@ public final class Store implements AutoCloseable {
     /** The run history of SQL Models (ids shared with sync jobs). */
     public ModelRuns modelRuns() {
         return modelRuns;
+
+    }
+
+    /** Pipeline executions, their hierarchy and the pipelines' last DML times. */
+    public PipelineExecutions executions() {
+        return executions;
+    }
+
+    /** Anomaly rules' evaluation, recorded anomalies and unflagging. */
+    public AnomalyDetection anomalies() {
+        return anomalies;
+    }
+
+    /** Freshness and timeliness checks with their once-per-breach logs. */
+    public PipelineChecks checks() {
+        return checks;
+
     }
 
     /**

@@ -25,6 +25,9 @@ public final class MillraceApi {
     /** One-shot action: refresh a Connector's metadata catalog. */
     public static final String REFRESH_ANNOTATION = GROUP + "/refresh";
 
+    /** One-shot action: run a Pipeline's freshness and timeliness checks now. */
+    public static final String CHECK_ANNOTATION = GROUP + "/check";
+
     public static final String CONNECTION_LABEL = GROUP + "/connection";
     public static final String MODEL_LABEL = GROUP + "/model";
     public static final String JOB_ID_LABEL = GROUP + "/job-id";

@@ -16,6 +16,7 @@ import dev.millrace.operator.kube.ActionAnnotations;
 import dev.millrace.operator.kube.EventRecorder;
 import dev.millrace.operator.kube.StatusWriter;
 import dev.millrace.operator.model.ModelRunRequests;
+import dev.millrace.operator.pipeline.ExecutionRecorder;
 import dev.millrace.store.Store;
 import dev.millrace.store.job.JobQuery;
 import dev.millrace.store.job.JobRecord;
@@ -76,12 +77,14 @@ public class ConnectionReconciler implements Reconciler<Connection> {
     private final OperatorSettings settings;
     private final Clock clock;
     private final SyncJobFactory jobFactory;
+    private final ExecutionRecorder executions;
 
     public ConnectionReconciler(Store store, OperatorSettings settings, Clock clock) {
         this.store = store;
         this.settings = settings;
         this.clock = clock;
         this.jobFactory = new SyncJobFactory(settings);
+        this.executions = new ExecutionRecorder(store, clock);
     }
 
     @Override
@@ -165,6 +168,7 @@ public class ConnectionReconciler implements Reconciler<Connection> {
         ConnectionStatus status = copy(connection.getStatus());
         status.id = store.idFor("Connection", ns, name, connection.getMetadata().getUid());
         status.observedGeneration = connection.getMetadata().getGeneration();
+        executions.onReconcile(connection, client);
 
         // Observe: record finished Jobs, notice running and deleted ones.
         Set<Job> jobs = context.getSecondaryResources(Job.class);
@@ -471,6 +475,7 @@ public class ConnectionReconciler implements Reconciler<Connection> {
                 result.map(JsonNode::toString).orElse(null))) {
             return;
         }
+        executions.onJobRecorded(connection, record, outcome, ended, result.orElse(null), client);
         String source = record.source();
         if (outcome == JobStatus.SUCCEEDED) {
             status.streams = result.map(ConnectionReconciler::streamStates).orElse(status.streams);
@@ -637,6 +642,7 @@ public class ConnectionReconciler implements Reconciler<Connection> {
                             .withName(job.getMetadata().getName())
                             .get();
         }
+        executions.onJobStarted(connection, record.id(), clock.instant(), client);
         return Optional.ofNullable(job);
     }
 
