@@ -33,8 +33,17 @@ class RbacTest {
                     rule(
                             "millrace.dev",
                             "connections/status,sources/status,destinations/status,"
-                                    + "connectors/status,models/status",
+                                    + "connectors/status,models/status,pipelines/status,"
+                                    + "pipelinetypes/status,anomalyrules/status",
                             "update"),
+                    // PipelineReconciler (primary, and get to read a fresh check annotation);
+                    // ExecutionRecorder: get, create the Connection's Pipeline, patch loadLineage
+                    // and ActionAnnotations.remove of millrace.dev/check.
+                    rule("millrace.dev", "pipelines", "get", "list", "watch", "create", "patch"),
+                    // PipelineTypeReconciler (primary); ExecutionRecorder creates millrace-sync.
+                    rule("millrace.dev", "pipelinetypes", "get", "list", "watch", "create"),
+                    // AnomalyRuleReconciler (primary); AnomalyEvaluator lists a namespace's rules.
+                    rule("millrace.dev", "anomalyrules", "get", "list", "watch"),
                     // ConnectorReconciler (primary) and the "connectors" informers of
                     // SourceReconciler and DestinationReconciler (ConnectorReferences): get, list,
                     // watch; ActionAnnotations.remove of millrace.dev/test and millrace.dev/refresh
