@@ -3,6 +3,7 @@ package dev.millrace.store;
 import dev.millrace.store.id.IdRegistry;
 import dev.millrace.store.id.ObjectRef;
 import dev.millrace.store.jdbc.Database;
+import dev.millrace.store.job.JobAttempts;
 import dev.millrace.store.job.JobHistory;
 import dev.millrace.store.job.JobQuery;
 import dev.millrace.store.job.JobRecord;
@@ -51,10 +52,12 @@ public final class Store implements AutoCloseable {
     private final JobHistory jobs = new JobHistory();
     private final ActivityLog activityLog = new ActivityLog();
     private final FileLedger fileLedger = new FileLedger();
+    private final JobAttempts jobAttempts;
 
     private Store(Database database, Path duckDbFile) {
         this.database = database;
         this.duckDbFile = duckDbFile;
+        this.jobAttempts = new JobAttempts(database);
     }
 
     /**
@@ -277,6 +280,11 @@ public final class Store implements AutoCloseable {
     public long countJobs(JobQuery q) {
         Objects.requireNonNull(q, "q");
         return database.transaction("count jobs", c -> jobs.count(c, q));
+    }
+
+    /** The attempts of jobs: one per batch/v1 Job run, with live progress. */
+    public JobAttempts jobAttempts() {
+        return jobAttempts;
     }
 
     /** The connection's jobs that have not ended, newest first. */
