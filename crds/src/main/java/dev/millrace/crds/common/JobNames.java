@@ -11,7 +11,20 @@ public final class JobNames {
 
     /** {@code <connection>-<jobId>}, shortened so the Job's pods can carry it as a label. */
     public static String syncJob(String connection, long jobId) {
-        String suffix = "-" + jobId;
+        return shortened(connection, "-" + jobId);
+    }
+
+    /**
+     * The Job of one attempt of a sync job: attempt 1 is {@link #syncJob}, later ones add {@code
+     * -a<attempt>}, so a retried reconcile finds the attempt's Job by name too.
+     */
+    public static String syncAttempt(String connection, long jobId, int attempt) {
+        return attempt <= 1
+                ? syncJob(connection, jobId)
+                : shortened(connection, "-" + jobId + "-a" + attempt);
+    }
+
+    private static String shortened(String connection, String suffix) {
         String head = connection;
         if (head.length() + suffix.length() > MAX_NAME) {
             head = head.substring(0, MAX_NAME - suffix.length()).replaceAll("[-.]+$", "");
