@@ -35,9 +35,16 @@ import java.util.concurrent.CancellationException;
 public final class SyncRunner {
 
     private final SyncLog log;
+    private final SyncProgress progress;
 
     public SyncRunner(SyncLog log) {
+        this(log, new SyncProgress());
+    }
+
+    /** A runner that keeps {@code progress} current for a progress reporter. */
+    public SyncRunner(SyncLog log, SyncProgress progress) {
         this.log = log;
+        this.progress = progress;
     }
 
     /**
@@ -91,20 +98,27 @@ public final class SyncRunner {
                 if (plan.source().isFileSource()) {
                     for (StreamPlan stream : plan.streams()) {
                         currentStream = stream.name();
+                        progress.stream(stream.name());
                         CsvFolder folder = new CsvFolder(sourceDirectory, globOf(plan, stream));
                         streams.add(
-                                new StreamSync(plan, stream, folder, session, state, stamp, log)
+                                new StreamSync(
+                                                plan, stream, folder, session, state, stamp, log,
+                                                progress)
                                         .run());
                     }
                 } else {
                     try (Connection source = JdbcSource.open(plan.source().jdbc(), env)) {
                         for (StreamPlan stream : plan.streams()) {
                             currentStream = stream.name();
-                            streams.add(
+                            progress.stream(stream.name());
+                            StreamResult read =
                                     new JdbcStreamSync(
                                                     plan, stream, source, session, state, stamp,
                                                     log)
-                                            .run());
+                                            .run();
+                            // Database rows are counted per stream, once it has been read.
+                            progress.read(read.rowsRead(), read.bytes());
+                            streams.add(read);
                         }
                     }
                 }
@@ -155,8 +169,11 @@ public final class SyncRunner {
                     "cancelled: the sync was interrupted; nothing was written");
         }
         String message = where + describe(error);
-        log.info("failed: " + message);
-        return SyncResult.failed(plan.jobId(), startedAt, message);
+        // A SyncFailure needs a person (empty-replace protection, a lossy cast, a missing cursor
+        // column): running the same plan again would fail the same way.
+        boolean retryable = !(error instanceof SyncFailure);
+        log.info("failed" + (retryable ? "" : " (not retryable)") + ": " + message);
+        return SyncResult.failed(plan.jobId(), startedAt, message, retryable);
     }
 
     /** DuckDB's and our own messages are written for people; anything else keeps its type. */
