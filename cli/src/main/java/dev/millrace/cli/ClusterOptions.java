@@ -61,6 +61,25 @@ final class ClusterOptions {
     String warehouseClaim;
 
     @Option(
+            names = "--sync-attempts",
+            defaultValue = "3",
+            description = "Attempts of one sync job before it fails (retries use backoff).")
+    int syncAttempts;
+
+    @Option(
+            names = "--progress-listen",
+            defaultValue = "0.0.0.0:8801",
+            description = "host:port of the operator's progress endpoint, which sync pods call.")
+    String progressListen;
+
+    @Option(
+            names = "--progress-url",
+            description =
+                    "Base URL sync pods reach the progress endpoint at, e.g."
+                            + " http://millrace-operator.millrace.svc:8801.")
+    String progressUrl;
+
+    @Option(
             names = "--data-root",
             defaultValue = "/data",
             description = "Where file sources' folders are mounted (default: ${DEFAULT-VALUE}).")
@@ -98,7 +117,14 @@ final class ClusterOptions {
                 dataClaim,
                 warehouseClaim,
                 d.defaultJobResources(),
-                d.resyncInterval());
+                d.resyncInterval(),
+                d.syncJobs()
+                        .withRetries(
+                                syncAttempts,
+                                d.syncJobs().initialBackoff(),
+                                d.syncJobs().maxBackoff())
+                        .withProgress(
+                                d.syncJobs().progressInterval(), progressListen, progressUrl));
     }
 
     /** How the API server authenticates callers (control-plane and api). */

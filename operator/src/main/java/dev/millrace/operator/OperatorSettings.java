@@ -1,5 +1,6 @@
 package dev.millrace.operator;
 
+import dev.millrace.operator.job.SyncJobPolicy;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
@@ -20,6 +21,7 @@ import java.util.Set;
  * @param warehouseClaim PVC mounted at /warehouse in sync pods (DuckDB and Parquet), or null
  * @param defaultJobResources container resources when a Connection sets none
  * @param resyncInterval upper bound between two reconciles of one object
+ * @param syncJobs attempts, retry backoff and progress reporting of sync Jobs
  */
 public record OperatorSettings(
         Set<String> namespaces,
@@ -30,7 +32,8 @@ public record OperatorSettings(
         String dataClaim,
         String warehouseClaim,
         ResourceRequirements defaultJobResources,
-        Duration resyncInterval) {
+        Duration resyncInterval,
+        SyncJobPolicy syncJobs) {
 
     public static OperatorSettings defaults() {
         return new OperatorSettings(
@@ -46,7 +49,8 @@ public record OperatorSettings(
                         .addToRequests("memory", new Quantity("512Mi"))
                         .addToLimits("memory", new Quantity("1536Mi"))
                         .build(),
-                Duration.ofMinutes(10));
+                Duration.ofMinutes(10),
+                SyncJobPolicy.defaults());
     }
 
     public OperatorSettings withNamespaces(Set<String> value) {
@@ -59,6 +63,21 @@ public record OperatorSettings(
                 dataClaim,
                 warehouseClaim,
                 defaultJobResources,
-                resyncInterval);
+                resyncInterval,
+                syncJobs);
+    }
+
+    public OperatorSettings withSyncJobs(SyncJobPolicy value) {
+        return new OperatorSettings(
+                namespaces,
+                syncImage,
+                imagePullPolicy,
+                jobServiceAccount,
+                jobTtlAfterFinished,
+                dataClaim,
+                warehouseClaim,
+                defaultJobResources,
+                resyncInterval,
+                value);
     }
 }
