@@ -70,7 +70,7 @@ public class ConnectionStatus extends MillraceStatus {
         @JsonPropertyDescription("Bytes of source files read so far.")
         public Long bytes;
 
-        @JsonPropertyDescription("When the sync sent this report.")
+        @JsonPropertyDescription("When the operator received this report.")
         public String updatedAt;
     }
 
