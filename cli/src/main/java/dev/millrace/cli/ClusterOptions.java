@@ -68,8 +68,10 @@ final class ClusterOptions {
 
     @Option(
             names = "--progress-listen",
-            defaultValue = "0.0.0.0:8801",
-            description = "host:port of the operator's progress endpoint, which sync pods call.")
+            defaultValue = "127.0.0.1:0",
+            description =
+                    "host:port of the operator's progress endpoint, which sync pods call; on a"
+                            + " cluster e.g. 0.0.0.0:8801 with --progress-url.")
     String progressListen;
 
     @Option(
