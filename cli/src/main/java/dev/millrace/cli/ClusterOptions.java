@@ -63,6 +63,27 @@ final class ClusterOptions {
     String warehouseClaim;
 
     @Option(
+            names = "--sync-attempts",
+            defaultValue = "3",
+            description = "Attempts of one sync job before it fails (retries use backoff).")
+    int syncAttempts;
+
+    @Option(
+            names = "--progress-listen",
+            defaultValue = "127.0.0.1:0",
+            description =
+                    "host:port of the operator's progress endpoint, which sync pods call; on a"
+                            + " cluster e.g. 0.0.0.0:8801 with --progress-url.")
+    String progressListen;
+
+    @Option(
+            names = "--progress-url",
+            description =
+                    "Base URL sync pods reach the progress endpoint at, e.g."
+                            + " http://millrace-operator.millrace.svc:8801.")
+    String progressUrl;
+
+    @Option(
             names = "--data-root",
             defaultValue = "/data",
             description = "Where file sources' folders are mounted (default: ${DEFAULT-VALUE}).")
@@ -101,6 +122,13 @@ final class ClusterOptions {
                 warehouseClaim,
                 d.defaultJobResources(),
                 d.resyncInterval(),
+                d.syncJobs()
+                        .withRetries(
+                                syncAttempts,
+                                d.syncJobs().initialBackoff(),
+                                d.syncJobs().maxBackoff())
+                        .withProgress(
+                                d.syncJobs().progressInterval(), progressListen, progressUrl),
                 d.connectorTestTimeout(),
                 d.connectorFileRoot(),
                 d.checkInterval());

@@ -60,7 +60,17 @@ class RbacTest {
                     // message.
                     rule("", "pods", "list"),
                     // EventRecorder: v1().events()...create().
-                    rule("", "events", "create"));
+                    rule("", "events", "create"),
+                    // DestinationLease: leases().get/create/update; the Connection reconciler's
+                    // Lease informer (list, watch).
+                    rule(
+                            "coordination.k8s.io",
+                            "leases",
+                            "create",
+                            "get",
+                            "list",
+                            "watch",
+                            "update"));
 
     static final List<String> API_RULES =
             List.of(

@@ -7,6 +7,7 @@ import dev.millrace.operator.destination.DestinationReconciler;
 import dev.millrace.operator.model.ModelReconciler;
 import dev.millrace.operator.pipeline.PipelineReconciler;
 import dev.millrace.operator.pipeline.PipelineTypeReconciler;
+import dev.millrace.operator.job.ProgressEndpoint;
 import dev.millrace.operator.source.SourceReconciler;
 import dev.millrace.store.Store;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -24,6 +25,7 @@ import java.util.function.Consumer;
  */
 public final class MillraceOperator implements AutoCloseable {
     private final Operator operator;
+    private final ProgressEndpoint progress;
 
     public MillraceOperator(
             KubernetesClient client, Store store, OperatorSettings settings, Clock clock) {
@@ -43,7 +45,9 @@ public final class MillraceOperator implements AutoCloseable {
                         c.settingNamespaces(settings.namespaces());
                     }
                 };
-        operator.register(new ConnectionReconciler(store, settings, clock), c -> scope.accept(c));
+        this.progress = startProgressEndpoint(settings, store, clock);
+        operator.register(
+                new ConnectionReconciler(store, settings, clock, progress), c -> scope.accept(c));
         operator.register(new SourceReconciler(store, clock), c -> scope.accept(c));
         operator.register(new DestinationReconciler(store, clock), c -> scope.accept(c));
         operator.register(new ConnectorReconciler(store, settings, clock), c -> scope.accept(c));
@@ -53,6 +57,25 @@ public final class MillraceOperator implements AutoCloseable {
         operator.register(new AnomalyRuleReconciler(store, settings, clock), c -> scope.accept(c));
     }
 
+    private static ProgressEndpoint startProgressEndpoint(
+            OperatorSettings settings, Store store, Clock clock) {
+        if (settings.syncJobs().progressListen() == null) {
+            return null;
+        }
+        try {
+            return ProgressEndpoint.start(
+                    settings.syncJobs().progressListen(),
+                    settings.syncJobs().progressUrl(),
+                    store,
+                    clock);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(
+                    "could not bind the sync progress endpoint at "
+                            + settings.syncJobs().progressListen(),
+                    e);
+        }
+    }
+
     public void start() {
         operator.start();
     }
@@ -60,5 +83,8 @@ public final class MillraceOperator implements AutoCloseable {
     @Override
     public void close() {
         operator.stop();
+        if (progress != null) {
+            progress.close();
+        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.millrace.operator;
 
+import dev.millrace.operator.job.SyncJobPolicy;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
@@ -20,6 +21,7 @@ import java.util.Set;
  * @param warehouseClaim PVC mounted at /warehouse in sync pods (DuckDB and Parquet), or null
  * @param defaultJobResources container resources when a Connection sets none
  * @param resyncInterval upper bound between two reconciles of one object
+ * @param syncJobs attempts, retry backoff and progress reporting of sync Jobs
  * @param connectorTestTimeout how long a Connector's connection test may take
  * @param connectorFileRoot where relative sqlite/duckdb Connector paths resolve, as the sync's data
  *     root does for Jobs
@@ -36,11 +38,15 @@ public record OperatorSettings(
         String warehouseClaim,
         ResourceRequirements defaultJobResources,
         Duration resyncInterval,
+        SyncJobPolicy syncJobs,
         Duration connectorTestTimeout,
         java.nio.file.Path connectorFileRoot,
         Duration checkInterval) {
 
-    /** Settings with the connector and check defaults (10 s tests, files under /data, 5 min). */
+    /**
+     * Settings with the defaults of sync Job policy, connector tests (10 s, files under /data as in
+     * sync Jobs) and pipeline checks (every 5 min).
+     */
     public OperatorSettings(
             Set<String> namespaces,
             String syncImage,
@@ -61,6 +67,7 @@ public record OperatorSettings(
                 warehouseClaim,
                 defaultJobResources,
                 resyncInterval,
+                SyncJobPolicy.defaults(),
                 Duration.ofSeconds(10),
                 java.nio.file.Path.of("/data"),
                 Duration.ofMinutes(5));
@@ -94,6 +101,24 @@ public record OperatorSettings(
                 warehouseClaim,
                 defaultJobResources,
                 resyncInterval,
+                syncJobs,
+                connectorTestTimeout,
+                connectorFileRoot,
+                checkInterval);
+    }
+
+    public OperatorSettings withSyncJobs(SyncJobPolicy value) {
+        return new OperatorSettings(
+                namespaces,
+                syncImage,
+                imagePullPolicy,
+                jobServiceAccount,
+                jobTtlAfterFinished,
+                dataClaim,
+                warehouseClaim,
+                defaultJobResources,
+                resyncInterval,
+                value,
                 connectorTestTimeout,
                 connectorFileRoot,
                 checkInterval);
@@ -110,6 +135,7 @@ public record OperatorSettings(
                 warehouseClaim,
                 defaultJobResources,
                 resyncInterval,
+                syncJobs,
                 testTimeout,
                 fileRoot,
                 checkInterval);
@@ -126,6 +152,7 @@ public record OperatorSettings(
                 warehouseClaim,
                 defaultJobResources,
                 resyncInterval,
+                syncJobs,
                 connectorTestTimeout,
                 connectorFileRoot,
                 value);

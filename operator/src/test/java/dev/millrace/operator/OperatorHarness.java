@@ -54,6 +54,7 @@ final class OperatorHarness implements AutoCloseable {
     final Store store;
     private final InProcessJobRunner runner;
     private MillraceOperator operator;
+    private OperatorSettings settings = settings();
     private dev.millrace.operator.local.OwnerGarbageCollector collector;
 
     OperatorHarness(Path root) throws Exception {
@@ -73,7 +74,13 @@ final class OperatorHarness implements AutoCloseable {
 
     /** The whole control plane, running. */
     static OperatorHarness started(Path root) throws Exception {
+        return started(root, settings());
+    }
+
+    /** The whole control plane, running with these operator settings. */
+    static OperatorHarness started(Path root, OperatorSettings settings) throws Exception {
         OperatorHarness harness = new OperatorHarness(root);
+        harness.settings = settings;
         harness.startRunner();
         harness.startGarbageCollector();
         harness.startOperator();
@@ -95,7 +102,7 @@ final class OperatorHarness implements AutoCloseable {
                 new MillraceOperator(
                         client,
                         store,
-                        settings().withConnectors(Duration.ofSeconds(5), dataRoot),
+                        settings.withConnectors(Duration.ofSeconds(5), dataRoot),
                         Clock.systemUTC());
         operator.start();
     }
@@ -105,8 +112,14 @@ final class OperatorHarness implements AutoCloseable {
         operator = null;
     }
 
+    /** Defaults, but quick: retries after 1 s (then 2 s), progress every 300 ms. */
     static OperatorSettings settings() {
-        return OperatorSettings.defaults().withNamespaces(java.util.Set.of(NS));
+        return OperatorSettings.defaults()
+                .withNamespaces(java.util.Set.of(NS))
+                .withSyncJobs(
+                        dev.millrace.operator.job.SyncJobPolicy.defaults()
+                                .withRetries(3, Duration.ofSeconds(1), Duration.ofSeconds(2))
+                                .withProgress(Duration.ofMillis(300), "127.0.0.1:0", null));
     }
 
     Path csvFolder(String name, Map<String, String> files) throws Exception {

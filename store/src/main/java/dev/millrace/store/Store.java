@@ -7,6 +7,7 @@ import dev.millrace.store.execution.PipelineExecutions;
 import dev.millrace.store.id.IdRegistry;
 import dev.millrace.store.id.ObjectRef;
 import dev.millrace.store.jdbc.Database;
+import dev.millrace.store.job.JobAttempts;
 import dev.millrace.store.job.JobHistory;
 import dev.millrace.store.job.JobQuery;
 import dev.millrace.store.job.JobRecord;
@@ -62,6 +63,7 @@ public final class Store implements AutoCloseable {
     private final PipelineExecutions executions;
     private final AnomalyDetection anomalies;
     private final PipelineChecks checks;
+    private final JobAttempts jobAttempts;
 
     private Store(Database database, Path duckDbFile) {
         this.database = database;
@@ -71,6 +73,7 @@ public final class Store implements AutoCloseable {
         this.executions = new PipelineExecutions(database);
         this.anomalies = new AnomalyDetection(database);
         this.checks = new PipelineChecks(database);
+        this.jobAttempts = new JobAttempts(database);
     }
 
     /** Connector catalogs: what metadata refreshes found, listed page by page. */
@@ -81,7 +84,6 @@ public final class Store implements AutoCloseable {
     /** The run history of SQL Models (ids shared with sync jobs). */
     public ModelRuns modelRuns() {
         return modelRuns;
-
     }
 
     /** Pipeline executions, their hierarchy and the pipelines' last DML times. */
@@ -97,7 +99,6 @@ public final class Store implements AutoCloseable {
     /** Freshness and timeliness checks with their once-per-breach logs. */
     public PipelineChecks checks() {
         return checks;
-
     }
 
     /**
@@ -320,6 +321,11 @@ public final class Store implements AutoCloseable {
     public long countJobs(JobQuery q) {
         Objects.requireNonNull(q, "q");
         return database.transaction("count jobs", c -> jobs.count(c, q));
+    }
+
+    /** The attempts of jobs: one per batch/v1 Job run, with live progress. */
+    public JobAttempts jobAttempts() {
+        return jobAttempts;
     }
 
     /** The connection's jobs that have not ended, newest first. */

@@ -70,6 +70,7 @@ final class StreamSync {
     private final StateStore state;
     private final RowStamp stamp;
     private final SyncLog log;
+    private final SyncProgress progress;
 
     StreamSync(
             SyncPlan plan,
@@ -78,7 +79,8 @@ final class StreamSync {
             DuckDbSession session,
             StateStore state,
             RowStamp stamp,
-            SyncLog log) {
+            SyncLog log,
+            SyncProgress progress) {
         this.plan = plan;
         this.stream = stream;
         this.folder = folder;
@@ -87,6 +89,7 @@ final class StreamSync {
         this.state = state;
         this.stamp = stamp;
         this.log = log;
+        this.progress = progress;
     }
 
     StreamResult run() throws SQLException, IOException {
@@ -132,7 +135,9 @@ final class StreamSync {
                             "stream %s: reading %d file(s), %d bytes",
                             stream.name(), toLoad.size(), bytes));
         }
+        progress.scanning(bytes, session::runningStatementProgress);
         StagedRows staged = StagedRows.stage(session, toLoad, scan);
+        progress.read(staged.rowCount(), bytes);
         if (!toLoad.isEmpty()) {
             log.info(
                     String.format("stream %s: parsed %d row(s)", stream.name(), staged.rowCount()));

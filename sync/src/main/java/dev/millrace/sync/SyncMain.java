@@ -86,7 +86,10 @@ public final class SyncMain {
         try {
             planJson = planJson(args, env);
             SyncPlan plan = PlanJson.read(planJson);
-            result = new SyncRunner(log).run(plan, SyncEnvironment.from(env));
+            SyncProgress progress = new SyncProgress();
+            try (ProgressReporter reporter = ProgressReporter.start(env, progress, log)) {
+                result = new SyncRunner(log, progress).run(plan, SyncEnvironment.from(env));
+            }
             exitCode = result.succeeded() ? EXIT_SUCCEEDED : EXIT_FAILED;
         } catch (InvalidPlanException e) {
             log.info("invalid plan: " + e.getMessage());
@@ -94,7 +97,8 @@ public final class SyncMain {
                     SyncResult.failed(
                             PlanJson.jobIdOf(planJson),
                             startedAt,
-                            "invalid plan: " + e.getMessage());
+                            "invalid plan: " + e.getMessage(),
+                            false);
             exitCode = EXIT_INVALID_PLAN;
         }
         String json = result.toJson();

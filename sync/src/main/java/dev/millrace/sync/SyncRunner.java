@@ -40,9 +40,16 @@ import java.util.concurrent.CancellationException;
 public final class SyncRunner {
 
     private final SyncLog log;
+    private final SyncProgress progress;
 
     public SyncRunner(SyncLog log) {
+        this(log, new SyncProgress());
+    }
+
+    /** A runner that keeps {@code progress} current for a progress reporter. */
+    public SyncRunner(SyncLog log, SyncProgress progress) {
         this.log = log;
+        this.progress = progress;
     }
 
     /**
@@ -193,9 +200,11 @@ public final class SyncRunner {
                 if (plan.source().isFileSource()) {
                     for (StreamPlan stream : plan.streams()) {
                         currentStream = stream.name();
+ progress.stream(stream.name());
                         CsvFolder folder = new CsvFolder(sourceDirectory, globOf(plan, stream));
                         long started = System.nanoTime();
                         streams.add(
+                                counted(
                                 timed(
                                         new PostgresStreamSync(
                                                         plan,
@@ -206,14 +215,16 @@ public final class SyncRunner {
                                                         stagingFolder,
                                                         log)
                                                 .runFiles(folder),
-                                        started));
+                                        started)));
                     }
                 } else {
                     try (Connection source = JdbcSource.open(plan.source().jdbc(), env)) {
                         for (StreamPlan stream : plan.streams()) {
                             currentStream = stream.name();
+ progress.stream(stream.name());
                             long started = System.nanoTime();
                             streams.add(
+                                    counted(
                                     timed(
                                             new PostgresStreamSync(
                                                             plan,
@@ -224,7 +235,7 @@ public final class SyncRunner {
                                                             stagingFolder,
                                                             log)
                                                     .runJdbc(source),
-                                            started));
+                                            started)));
                         }
                     }
                 }
@@ -257,11 +268,12 @@ public final class SyncRunner {
         if (plan.source().isFileSource()) {
             for (StreamPlan stream : plan.streams()) {
                 currentStream = stream.name();
+ progress.stream(stream.name());
                 CsvFolder folder = new CsvFolder(sourceDirectory, globOf(plan, stream));
                 long started = System.nanoTime();
                 streams.add(
                         timed(
-                                new StreamSync(plan, stream, folder, session, state, stamp, log)
+                                new StreamSync(plan, stream, folder, session, state, stamp, log, progress)
                                         .run(),
                                 started));
             }
@@ -269,20 +281,28 @@ public final class SyncRunner {
             try (Connection source = JdbcSource.open(plan.source().jdbc(), env)) {
                 for (StreamPlan stream : plan.streams()) {
                     currentStream = stream.name();
+ progress.stream(stream.name());
                     long started = System.nanoTime();
                     streams.add(
+                            counted(
                             timed(
                                     new JdbcStreamSync(
                                                     plan, stream, source, session, state, stamp,
                                                     log)
                                             .run(),
-                                    started));
+                                    started)));
                 }
             }
         }
         currentStream = null;
         log.info("committing");
         return streams;
+    }
+
+    /** Streams read without live counts report what they read once they are done. */
+    private StreamResult counted(StreamResult result) {
+        progress.read(result.rowsRead(), result.bytes());
+        return result;
     }
 
     private static StreamResult timed(StreamResult result, long startedNanos) {
@@ -326,8 +346,11 @@ public final class SyncRunner {
                     "cancelled: the sync was interrupted; nothing was written");
         }
         String message = where + describe(error);
-        log.info("failed: " + message);
-        return SyncResult.failed(plan.jobId(), startedAt, message);
+        // A SyncFailure needs a person (empty-replace protection, a lossy cast, a missing cursor
+        // column): running the same plan again would fail the same way.
+        boolean retryable = !(error instanceof SyncFailure);
+        log.info("failed" + (retryable ? "" : " (not retryable)") + ": " + message);
+        return SyncResult.failed(plan.jobId(), startedAt, message, retryable);
     }
 
     /** DuckDB's and our own messages are written for people; anything else keeps its type. */

@@ -9,6 +9,7 @@ import dev.millrace.crds.connection.Connection;
 import dev.millrace.crds.destination.Destination;
 import dev.millrace.crds.source.Source;
 import dev.millrace.store.Store;
+import dev.millrace.store.job.AttemptStatus;
 import dev.millrace.store.job.JobQuery;
 import dev.millrace.store.job.JobRecord;
 import dev.millrace.store.job.JobRequest;
@@ -235,13 +236,14 @@ final class JobEndpoints {
                 throw PublicApiException.conflict(
                         "Job " + record.id() + " has already ended: " + record.status().wireName());
             }
-            String jobName = JobNames.syncJob(record.connection(), record.id());
+            // The job's current attempt runs as <connection>-<id> or <connection>-<id>-a<n>: find
+            // its Job by the job-id label rather than by one name.
             var jobs = client.batch().v1().jobs().inNamespace(record.namespace());
-            Job job = jobs.withName(jobName).get();
+            Job job = currentJob(record);
             if (job == null && record.requestKey().startsWith("manual:")) {
                 withdrawRequest(record, record.requestKey().substring("manual:".length()));
                 // The operator may have created the Job just before the request was withdrawn.
-                job = jobs.withName(jobName).get();
+                job = currentJob(record);
             }
             if (job != null) {
                 if (finished(job)) {
@@ -250,7 +252,7 @@ final class JobEndpoints {
                                     + record.id()
                                     + " has already ended; its result is being recorded");
                 }
-                jobs.withName(jobName)
+                jobs.withName(job.getMetadata().getName())
                         .withPropagationPolicy(DeletionPropagation.BACKGROUND)
                         .delete();
             }
@@ -263,6 +265,21 @@ final class JobEndpoints {
                     0,
                     "cancelled through the API",
                     null)) {
+                long id = record.id();
+                store.jobAttempts()
+                        .latest(id)
+                        .ifPresent(
+                                attempt ->
+                                        store.jobAttempts()
+                                                .end(
+                                                        id,
+                                                        attempt.attempt(),
+                                                        AttemptStatus.CANCELLED,
+                                                        now,
+                                                        0,
+                                                        0,
+                                                        "cancelled through the API",
+                                                        null));
                 store.appendLog(
                         new LogEntry(
                                 now,
@@ -277,6 +294,42 @@ final class JobEndpoints {
             record = store.findJob(record.id()).orElseThrow();
         }
         ctx.json(view(record));
+    }
+
+    /** The Job of the job's newest attempt, if one exists. */
+    private Job currentJob(JobRecord record) {
+        return client
+                .batch()
+                .v1()
+                .jobs()
+                .inNamespace(record.namespace())
+                .withLabel(MillraceApi.JOB_ID_LABEL, Long.toString(record.id()))
+                .list()
+                .getItems()
+                .stream()
+                .filter(
+                        j ->
+                                record.connection()
+                                        .equals(
+                                                j.getMetadata()
+                                                        .getLabels()
+                                                        .get(MillraceApi.CONNECTION_LABEL)))
+                .max(
+                        java.util.Comparator.comparing(
+                                (Job j) -> {
+                                    String attempt =
+                                            j.getMetadata().getLabels().get("millrace.dev/attempt");
+                                    return attempt == null ? 1 : Integer.parseInt(attempt);
+                                }))
+                .orElseGet(
+                        () ->
+                                client.batch()
+                                        .v1()
+                                        .jobs()
+                                        .inNamespace(record.namespace())
+                                        .withName(
+                                                JobNames.syncJob(record.connection(), record.id()))
+                                        .get());
     }
 
     /** Removes the request's annotation with a JSON Patch that first tests it is still this one. */

@@ -324,4 +324,89 @@ class JobsApiTest {
         }
         assertError(api.get("/jobs?connectionId=" + UUID.randomUUID()), 404);
     }
+
+    @Test
+    void aRunningJobShowsTheRowsAndBytesItsSyncHasReportedSoFar() throws Exception {
+        Connection c = api.connectionWithEnds(api.workspace());
+        JobRecord running = recorded(c, JobType.SYNC, JobStatus.RUNNING, 0);
+        cluster.store
+                .jobAttempts()
+                .begin(
+                        running.id(),
+                        1,
+                        "x-" + running.id(),
+                        "token",
+                        Instant.parse("2030-01-01T08:00:05Z"));
+        cluster.store
+                .jobAttempts()
+                .reportProgress(
+                        running.id(), 1, "token", "orders", 42_000, 1_300_000, Instant.now());
+
+        JsonNode body = json(api.get("/jobs/" + running.id()));
+
+        assertThat(body.path("status").asText()).isEqualTo("running");
+        assertThat(body.path("rowsSynced").asLong()).isEqualTo(42_000);
+        assertThat(body.path("bytesSynced").asLong()).isEqualTo(1_300_000);
+    }
+
+    @Test
+    void cancellingDuringASecondAttemptDeletesThatAttemptsJobAndEndsTheAttempt() throws Exception {
+        Connection c = api.connectionWithEnds(api.workspace());
+        JobRecord running = recorded(c, JobType.SYNC, JobStatus.RUNNING, 0);
+        String secondAttempt = JobNames.syncAttempt(c.getMetadata().getName(), running.id(), 2);
+        cluster.store.jobAttempts().begin(running.id(), 1, "first", "t1", Instant.now());
+        cluster.store
+                .jobAttempts()
+                .end(
+                        running.id(),
+                        1,
+                        dev.millrace.store.job.AttemptStatus.FAILED,
+                        Instant.now(),
+                        0,
+                        0,
+                        "boom",
+                        true);
+        cluster.store.jobAttempts().begin(running.id(), 2, secondAttempt, "t2", Instant.now());
+        cluster.client
+                .batch()
+                .v1()
+                .jobs()
+                .resource(
+                        new JobBuilder()
+                                .withNewMetadata()
+                                .withName(secondAttempt)
+                                .withNamespace(c.getMetadata().getNamespace())
+                                .addToLabels("millrace.dev/connection", c.getMetadata().getName())
+                                .addToLabels("millrace.dev/job-id", Long.toString(running.id()))
+                                .addToLabels("millrace.dev/attempt", "2")
+                                .endMetadata()
+                                .withNewSpec()
+                                .withNewTemplate()
+                                .withNewSpec()
+                                .addNewContainer()
+                                .withName("sync")
+                                .withImage("millrace")
+                                .endContainer()
+                                .endSpec()
+                                .endTemplate()
+                                .endSpec()
+                                .build())
+                .create();
+
+        var response = api.delete("/jobs/" + running.id());
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        assertThat(
+                        cluster.client
+                                .batch()
+                                .v1()
+                                .jobs()
+                                .inNamespace(c.getMetadata().getNamespace())
+                                .withName(secondAttempt)
+                                .get())
+                .isNull();
+        assertThat(cluster.store.jobAttempts().of(running.id()))
+                .extracting(a -> a.status().wireName())
+                .containsExactly("failed", "cancelled");
+    }
 }

@@ -150,4 +150,31 @@ class PlatformEventsWsTest {
         assertThat(failed.path("type").asText()).isEqualTo("sync_failed");
         assertThat(failed.path("error").asText()).isEqualTo("file is malformed");
     }
+
+    @Test
+    void progressReportsOfARunningJobBecomeSyncProgressEvents() throws Exception {
+        lastJob(1, "succeeded", 5L, null);
+        awaitEvent("sync_completed");
+        received.clear();
+
+        lastJob(2, "running", null, null);
+        awaitEvent("sync_started");
+        Connection c = PlatformFixtures.fetchConnection(cluster, "sales-to-warehouse");
+        c.getStatus().lastJob.attempt = 2;
+        c.getStatus().lastJob.progress = new ConnectionStatus.JobProgress();
+        c.getStatus().lastJob.progress.stream = "sales";
+        c.getStatus().lastJob.progress.rows = 4000L;
+        c.getStatus().lastJob.progress.bytes = 120_000L;
+        c.getStatus().lastJob.progress.updatedAt = "2026-11-22T06:30:00.100Z";
+        cluster.client.resource(c).updateStatus();
+
+        JsonNode progress = awaitEvent("sync_progress");
+        assertThat(progress.path("type").asText()).isEqualTo("sync_progress");
+        assertThat(progress.path("source").asText()).isEqualTo("sales");
+        assertThat(progress.path("job_id").asLong()).isEqualTo(2);
+        assertThat(progress.path("attempt").asInt()).isEqualTo(2);
+        assertThat(progress.path("stream").asText()).isEqualTo("sales");
+        assertThat(progress.path("rows").asLong()).isEqualTo(4000);
+        assertThat(progress.path("bytes").asLong()).isEqualTo(120_000);
+    }
 }

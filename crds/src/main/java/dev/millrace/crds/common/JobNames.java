@@ -15,6 +15,16 @@ public final class JobNames {
     }
 
     /**
+     * The Job of one attempt of a sync job: attempt 1 is {@link #syncJob}, later ones add {@code
+     * -a<attempt>}, so a retried reconcile finds the attempt's Job by name too.
+     */
+    public static String syncAttempt(String connection, long jobId, int attempt) {
+        return attempt <= 1
+                ? syncJob(connection, jobId)
+                : withSuffix(connection, "-" + jobId + "-a" + attempt);
+    }
+
+    /**
      * {@code <model>-run-<jobId>}: job ids are shared with syncs, and "-run-" keeps a model's Jobs
      * apart from those of a Connection with the same name.
      */

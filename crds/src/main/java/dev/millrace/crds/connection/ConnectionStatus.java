@@ -46,6 +46,32 @@ public class ConnectionStatus extends MillraceStatus {
 
         @JsonPropertyDescription("Why the job failed, when it did.")
         public String error;
+
+        @JsonPropertyDescription(
+                "The current (or last) attempt; a failed attempt is retried with backoff.")
+        public Integer attempt;
+
+        @JsonPropertyDescription("Live progress of the running attempt; absent otherwise.")
+        public JobProgress progress;
+    }
+
+    /**
+     * What a running sync has reported so far. Counts are what is truthfully known: rows and bytes
+     * of the streams and files already read, not an estimate of the statement still running.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static class JobProgress {
+        @JsonPropertyDescription("Stream being synced.")
+        public String stream;
+
+        @JsonPropertyDescription("Rows read so far.")
+        public Long rows;
+
+        @JsonPropertyDescription("Bytes of source files read so far.")
+        public Long bytes;
+
+        @JsonPropertyDescription("When the operator received this report.")
+        public String updatedAt;
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)

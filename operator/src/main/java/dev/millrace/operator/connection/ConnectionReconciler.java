@@ -8,8 +8,11 @@ import dev.millrace.crds.connection.Connection;
 import dev.millrace.crds.connection.ConnectionStatus;
 import dev.millrace.crds.connector.Connector;
 import dev.millrace.crds.destination.Destination;
+import dev.millrace.crds.destination.DestinationType;
 import dev.millrace.crds.source.Source;
 import dev.millrace.operator.OperatorSettings;
+import dev.millrace.operator.destination.DestinationLease;
+import dev.millrace.operator.job.ProgressEndpoint;
 import dev.millrace.operator.job.SyncJobFactory;
 import dev.millrace.operator.job.SyncJobs;
 import dev.millrace.operator.kube.ActionAnnotations;
@@ -18,6 +21,8 @@ import dev.millrace.operator.kube.StatusWriter;
 import dev.millrace.operator.model.ModelRunRequests;
 import dev.millrace.operator.pipeline.ExecutionRecorder;
 import dev.millrace.store.Store;
+import dev.millrace.store.job.AttemptRecord;
+import dev.millrace.store.job.AttemptStatus;
 import dev.millrace.store.job.JobQuery;
 import dev.millrace.store.job.JobRecord;
 import dev.millrace.store.job.JobRequest;
@@ -28,6 +33,7 @@ import dev.millrace.store.log.LogEntry;
 import dev.millrace.store.log.LogLevel;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -39,12 +45,15 @@ import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Base64;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
@@ -69,22 +78,50 @@ public class ConnectionReconciler implements Reconciler<Connection> {
     static final String JOBS = "jobs";
     static final String SOURCES = "sources";
     static final String DESTINATIONS = "destinations";
+    static final String LEASES = "leases";
+    static final String PROGRESS = "progress";
 
     /** A Job the store knows but the API does not show is only called deleted after this. */
     private static final Duration CREATE_GRACE = Duration.ofSeconds(5);
+
+    /** How often a queued job asks for its destination's lease again (also its place in line). */
+    private static final Duration QUEUED_RECHECK = Duration.ofSeconds(5);
+
+    private static final SecureRandom TOKENS = new SecureRandom();
 
     private final Store store;
     private final OperatorSettings settings;
     private final Clock clock;
     private final SyncJobFactory jobFactory;
     private final ExecutionRecorder executions;
+    private final ProgressEndpoint progressEndpoint;
+    private final SimpleInboundEventSource<Connection> progressEvents =
+            new SimpleInboundEventSource<>(PROGRESS);
 
     public ConnectionReconciler(Store store, OperatorSettings settings, Clock clock) {
+        this(store, settings, clock, null);
+    }
+
+    /**
+     * @param progressEndpoint where sync pods report progress, or null for no progress reports
+     */
+    public ConnectionReconciler(
+            Store store,
+            OperatorSettings settings,
+            Clock clock,
+            ProgressEndpoint progressEndpoint) {
         this.store = store;
         this.settings = settings;
         this.clock = clock;
         this.jobFactory = new SyncJobFactory(settings);
         this.executions = new ExecutionRecorder(store, clock);
+        this.progressEndpoint = progressEndpoint;
+        if (progressEndpoint != null) {
+            progressEndpoint.onProgress(
+                    job ->
+                            progressEvents.propagateEvent(
+                                    new ResourceID(job.connection(), job.namespace())));
+        }
     }
 
     @Override
@@ -139,7 +176,48 @@ public class ConnectionReconciler implements Reconciler<Connection> {
                                                                 c.getMetadata().getNamespace())))
                                 .build(),
                         context);
-        return List.of(jobs, sources, destinations);
+        // A released Lease wakes the Connections queued for its destination at once.
+        var leases =
+                new InformerEventSource<>(
+                        InformerEventSourceConfiguration.from(Lease.class, Connection.class)
+                                .withName(LEASES)
+                                .withLabelSelector(
+                                        MillraceApi.MANAGED_BY_LABEL + "=" + MillraceApi.MANAGED_BY)
+                                .withSecondaryToPrimaryMapper(
+                                        (Lease l) ->
+                                                DestinationLease.destinationOf(l)
+                                                        .map(
+                                                                d ->
+                                                                        referencingName(
+                                                                                context,
+                                                                                l.getMetadata()
+                                                                                        .getNamespace(),
+                                                                                d))
+                                                        .orElse(Set.of()))
+                                .withPrimaryToSecondaryMapper(
+                                        (Connection c) ->
+                                                Set.of(
+                                                        new ResourceID(
+                                                                DestinationLease.leaseName(
+                                                                        c.getSpec()
+                                                                                .destinationRef
+                                                                                .name),
+                                                                c.getMetadata().getNamespace())))
+                                .build(),
+                        context);
+        return List.of(jobs, sources, destinations, leases, progressEvents);
+    }
+
+    private static Set<ResourceID> referencingName(
+            EventSourceContext<Connection> context, String ns, String destination) {
+        return context.getPrimaryCache()
+                .list(ns)
+                .filter(
+                        c ->
+                                c.getSpec() != null
+                                        && destination.equals(c.getSpec().destinationRef.name))
+                .map(ResourceID::fromResource)
+                .collect(Collectors.toSet());
     }
 
     private static Set<ResourceID> referencing(
@@ -170,7 +248,7 @@ public class ConnectionReconciler implements Reconciler<Connection> {
         status.observedGeneration = connection.getMetadata().getGeneration();
         executions.onReconcile(connection, client);
 
-        // Observe: record finished Jobs, notice running and deleted ones.
+        // Observe: record finished attempts, notice running and deleted ones.
         Set<Job> jobs = context.getSecondaryResources(Job.class);
         Optional<Job> active = observeJobs(connection, jobs, status, client, events, now);
 
@@ -180,7 +258,8 @@ public class ConnectionReconciler implements Reconciler<Connection> {
                 context.getSecondaryResource(Destination.class, DESTINATIONS);
         Optional<Problem> problem = validate(connection, source, destination, client);
 
-        // Act: a requested sync first, then the schedule; never two Jobs at once.
+        // Act: a requested sync first, then the schedule; the store's unfinished job (queued,
+        // waiting for a retry, or just allocated by the API) before any new one.
         String request = annotation(connection, MillraceApi.SYNC_ANNOTATION);
         SyncSchedule.Decision schedule =
                 problem.isPresent()
@@ -190,38 +269,49 @@ public class ConnectionReconciler implements Reconciler<Connection> {
                                 parse(connection.getMetadata().getCreationTimestamp()),
                                 parse(status.lastScheduledAt),
                                 now);
-        if (active.isEmpty() && request != null) {
+        Optional<JobRecord> unfinished = oldestActiveJob(ns, name);
+        if (active.isEmpty() && unfinished.isEmpty() && request != null) {
             if (problem.isPresent()) {
                 rejectRequest(connection, source, request, problem.get(), client, events, now);
             } else {
-                boolean fullRefresh = fullRefreshRequested(connection);
-                active =
-                        startSync(
-                                connection,
-                                source.get(),
-                                destination.get(),
-                                "manual:" + request,
-                                fullRefresh,
-                                client,
-                                events);
-                new ActionAnnotations(client)
-                        .remove(connection, MillraceApi.SYNC_ANNOTATION, request);
+                unfinished =
+                        Optional.of(
+                                allocate(
+                                        connection,
+                                        source.get(),
+                                        "manual:" + request,
+                                        fullRefreshRequested(connection)));
             }
         } else if (active.isEmpty()
+                && unfinished.isEmpty()
                 && schedule.dueSlot().isPresent()
                 && !connection.getSpec().isSuspended()
                 && source.map(s -> s.getSpec().isEnabled()).orElse(false)) {
             Instant slot = schedule.dueSlot().get();
-            active =
-                    startSync(
-                            connection,
-                            source.get(),
-                            destination.get(),
-                            "schedule:" + slot,
-                            false,
-                            client,
-                            events);
+            unfinished = Optional.of(allocate(connection, source.get(), "schedule:" + slot, false));
             status.lastScheduledAt = slot.toString();
+        }
+        if (request != null
+                && unfinished.isPresent()
+                && unfinished.get().requestKey().equals("manual:" + request)) {
+            // The store has the request now; the annotation is done with.
+            new ActionAnnotations(client).remove(connection, MillraceApi.SYNC_ANNOTATION, request);
+            request = null;
+        }
+        Duration wait = settings.resyncInterval();
+        if (active.isEmpty() && unfinished.isPresent()) {
+            Advance step =
+                    advance(
+                            connection,
+                            unfinished.get(),
+                            source,
+                            destination,
+                            problem,
+                            client,
+                            events,
+                            now);
+            active = step.started();
+            wait = step.recheckAfter().orElse(wait);
         }
 
         // Status.
@@ -252,35 +342,68 @@ public class ConnectionReconciler implements Reconciler<Connection> {
                     generation,
                     now);
         }
-        boolean syncing = active.isPresent() || request != null;
-        Conditions.set(
-                status.conditions,
-                "Syncing",
-                syncing ? Conditions.TRUE : Conditions.FALSE,
-                syncing ? (active.isPresent() ? "JobActive" : "Requested") : "Idle",
-                active.map(j -> "job " + j.getMetadata().getName())
-                        .orElse(syncing ? "sync requested" : "no sync running"),
-                generation,
-                now);
+        setSyncing(status, active, request, generation, now);
         new StatusWriter(client).write(connection, status);
 
-        Duration wait = settings.resyncInterval();
-        if (active.isEmpty() && !store.activeJobs(ns, name).isEmpty()) {
+        if (active.isEmpty() && hasRunningAttempt(ns, name)) {
             // The store expects a Job the API does not show (yet): look again once the grace
             // for a just-created Job has passed, so a deleted one is recorded as cancelled.
-            wait = CREATE_GRACE.plusSeconds(1);
+            wait = min(wait, CREATE_GRACE.plusSeconds(1));
         }
         if (status.nextSyncAt != null && active.isEmpty()) {
             Duration untilNext = Duration.between(now, parse(status.nextSyncAt)).plusSeconds(1);
-            if (untilNext.compareTo(wait) < 0) {
-                wait = untilNext.isNegative() ? Duration.ofSeconds(1) : untilNext;
-            }
+            wait = min(wait, untilNext.isNegative() ? Duration.ofSeconds(1) : untilNext);
         }
-        if (request != null && active.isPresent() && problem.isEmpty()) {
-            // A request waits for the running Job; the Job's completion wakes us too.
-            wait = Duration.ofSeconds(30);
+        if (request != null && problem.isEmpty()) {
+            // A request waits for the running job; the Job's completion wakes us too.
+            wait = min(wait, Duration.ofSeconds(30));
         }
         return UpdateControl.<Connection>noUpdate().rescheduleAfter(wait);
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
+    private void setSyncing(
+            ConnectionStatus status,
+            Optional<Job> active,
+            String request,
+            Long generation,
+            Instant now) {
+        String jobStatus = status.lastJob == null ? null : status.lastJob.status;
+        String reason;
+        String message;
+        if (active.isPresent()) {
+            reason = "JobActive";
+            message = "job " + active.get().getMetadata().getName();
+        } else if ("queued".equals(jobStatus)) {
+            reason = "Queued";
+            message = "waiting for the destination's lease (another job writes it)";
+        } else if ("incomplete".equals(jobStatus)) {
+            reason = "RetryPending";
+            message =
+                    "attempt "
+                            + status.lastJob.attempt
+                            + " failed; the next attempt starts after a backoff";
+        } else if ("pending".equals(jobStatus) || "running".equals(jobStatus)) {
+            reason = "JobActive";
+            message = "job " + status.lastJob.name;
+        } else if (request != null) {
+            reason = "Requested";
+            message = "sync requested";
+        } else {
+            reason = null;
+            message = "no sync running";
+        }
+        Conditions.set(
+                status.conditions,
+                "Syncing",
+                reason != null ? Conditions.TRUE : Conditions.FALSE,
+                reason != null ? reason : "Idle",
+                message,
+                generation,
+                now);
     }
 
     private record Problem(String reason, String message) {}
@@ -346,6 +469,12 @@ public class ConnectionReconciler implements Reconciler<Connection> {
                 .get();
     }
 
+    /**
+     * Looks at the Connection's Jobs: a finished one ends its attempt (once), a running one marks
+     * its attempt started, one whose attempt the store does not know yet (the operator stopped
+     * between creating it and recording it) is adopted. A running attempt whose Job has vanished
+     * was deleted: that cancels the job.
+     */
     private Optional<Job> observeJobs(
             Connection connection,
             Set<Job> jobs,
@@ -354,98 +483,143 @@ public class ConnectionReconciler implements Reconciler<Connection> {
             EventRecorder events,
             Instant now) {
         Optional<Job> active = Optional.empty();
-        Set<Long> seen = new HashSet<>();
+        Set<String> seen = new HashSet<>();
         List<Job> ordered =
                 jobs.stream()
-                        .sorted(Comparator.comparing(j -> SyncJobs.jobId(j).orElse(0L)))
+                        .sorted(
+                                Comparator.comparing((Job j) -> SyncJobs.jobId(j).orElse(0L))
+                                        .thenComparing(SyncJobFactory::attemptOf))
                         .toList();
         for (Job job : ordered) {
             Optional<Long> id = SyncJobs.jobId(job);
             if (id.isEmpty()) {
                 continue;
             }
-            seen.add(id.get());
+            seen.add(job.getMetadata().getName());
             Optional<JobRecord> record = store.findJob(id.get());
+            if (record.isEmpty() || record.get().status().isTerminal()) {
+                continue;
+            }
+            AttemptRecord attempt = adoptAttempt(job, id.get());
             if (SyncJobs.isFinished(job)) {
-                if (record.isPresent() && !record.get().status().isTerminal()) {
-                    recordCompletion(connection, job, record.get(), status, client, events, now);
+                if (attempt.status() == AttemptStatus.RUNNING) {
+                    finishAttempt(
+                            connection, job, record.get(), attempt, status, client, events, now);
                 }
             } else {
                 active = Optional.of(job);
-                if (record.isPresent()
-                        && SyncJobs.phase(job) == SyncJobs.Phase.RUNNING
-                        && record.get().status() != JobStatus.RUNNING) {
-                    store.markRunning(id.get(), parseOr(job.getStatus().getStartTime(), now));
+                if (SyncJobs.phase(job) == SyncJobs.Phase.RUNNING) {
+                    Instant started = parseOr(job.getStatus().getStartTime(), now);
+                    if (record.get().status() != JobStatus.RUNNING) {
+                        store.markRunning(id.get(), started);
+                    }
+                    if (attempt.startedAt() == null) {
+                        store.jobAttempts().markStarted(id.get(), attempt.attempt(), started);
+                    }
                 }
             }
         }
-        // A Job that is gone while the store still calls it active was deleted: that is a cancel.
-        for (JobRecord record :
-                store.activeJobs(
-                        connection.getMetadata().getNamespace(),
-                        connection.getMetadata().getName())) {
-            // A request still pending as the annotation (the API allocated its job, or our own
-            // create failed) is not cancelled: its Job is about to be created.
-            String pending = annotation(connection, MillraceApi.SYNC_ANNOTATION);
-            if (seen.contains(record.id())
-                    || record.createdAt().plus(CREATE_GRACE).isAfter(now)
-                    || (pending != null && record.requestKey().equals("manual:" + pending))) {
+        String ns = connection.getMetadata().getNamespace();
+        for (JobRecord record : store.activeJobs(ns, connection.getMetadata().getName())) {
+            Optional<AttemptRecord> attempt = store.jobAttempts().latest(record.id());
+            if (attempt.isEmpty()
+                    || attempt.get().status() != AttemptStatus.RUNNING
+                    || seen.contains(attempt.get().jobName())
+                    || attempt.get().createdAt().plus(CREATE_GRACE).isAfter(now)) {
                 continue;
             }
-            String jobName =
-                    SyncJobFactory.jobName(connection.getMetadata().getName(), record.id());
-            Job live =
-                    client.batch()
-                            .v1()
-                            .jobs()
-                            .inNamespace(connection.getMetadata().getNamespace())
-                            .withName(jobName)
-                            .get();
-            if (live == null) {
-                if (store.complete(
-                        record.id(),
-                        JobStatus.CANCELLED,
-                        now,
-                        0,
-                        0,
-                        "the sync Job was deleted",
-                        null)) {
-                    log(
-                            connection,
-                            record.source(),
+            String jobName = attempt.get().jobName();
+            if (client.batch().v1().jobs().inNamespace(ns).withName(jobName).get() != null) {
+                continue;
+            }
+            store.jobAttempts()
+                    .end(
                             record.id(),
-                            LogLevel.WARNING,
-                            "Sync cancelled: job " + record.id() + " was deleted");
-                    events.warning(
-                            connection,
-                            "SyncCancelled",
-                            "Job " + jobName + " was deleted before it finished");
-                }
-            } else if (!SyncJobs.isFinished(live)) {
-                active = Optional.of(live);
+                            attempt.get().attempt(),
+                            AttemptStatus.CANCELLED,
+                            now,
+                            0,
+                            0,
+                            "the sync Job was deleted",
+                            null);
+            releaseLease(connection, client, jobName);
+            if (store.complete(
+                    record.id(),
+                    JobStatus.CANCELLED,
+                    now,
+                    0,
+                    0,
+                    "the sync Job was deleted",
+                    null)) {
+                log(
+                        connection,
+                        record.source(),
+                        record.id(),
+                        LogLevel.WARNING,
+                        "Sync cancelled: job " + record.id() + " was deleted");
+                events.warning(
+                        connection,
+                        "SyncCancelled",
+                        "Job " + jobName + " was deleted before it finished");
             }
         }
         return active;
     }
 
-    private void recordCompletion(
-            Connection connection,
-            Job job,
-            JobRecord record,
-            ConnectionStatus status,
-            KubernetesClient client,
-            EventRecorder events,
-            Instant now) {
+    /** The store's record of the attempt {@code job} runs, recorded from the Job if missing. */
+    private AttemptRecord adoptAttempt(Job job, long jobId) {
+        int attempt = SyncJobFactory.attemptOf(job);
+        return store.jobAttempts().of(jobId).stream()
+                .filter(a -> a.attempt() == attempt)
+                .findFirst()
+                .orElseGet(
+                        () ->
+                                store.jobAttempts()
+                                        .begin(
+                                                jobId,
+                                                attempt,
+                                                job.getMetadata().getName(),
+                                                progressTokenOf(job),
+                                                parseOr(
+                                                        job.getMetadata().getCreationTimestamp(),
+                                                        clock.instant())));
+    }
+
+    private static String progressTokenOf(Job job) {
+        return job.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
+                .filter(e -> SyncJobFactory.PROGRESS_TOKEN_ENV.equals(e.getName()))
+                .map(io.fabric8.kubernetes.api.model.EnvVar::getValue)
+                .findFirst()
+                .orElseGet(ConnectionReconciler::newToken);
+    }
+
+    private static String newToken() {
+        byte[] bytes = new byte[24];
+        TOKENS.nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    /** How one attempt's Job ended, read from the Job and its pod's termination message. */
+    private record AttemptOutcome(
+            AttemptStatus status,
+            boolean retryable,
+            long rows,
+            long bytes,
+            String error,
+            Instant ended,
+            Optional<JsonNode> result) {}
+
+    private AttemptOutcome outcomeOf(Job job, KubernetesClient client, Instant now) {
         Optional<JsonNode> result = SyncJobs.result(client, job);
         boolean jobSucceeded = SyncJobs.phase(job) == SyncJobs.Phase.SUCCEEDED;
         String resultStatus = result.map(r -> r.path("status").asText()).orElse("");
-        JobStatus outcome;
+        AttemptStatus status;
         if (jobSucceeded && "succeeded".equals(resultStatus)) {
-            outcome = JobStatus.SUCCEEDED;
+            status = AttemptStatus.SUCCEEDED;
         } else if ("cancelled".equals(resultStatus)) {
-            outcome = JobStatus.CANCELLED;
+            status = AttemptStatus.CANCELLED;
         } else {
-            outcome = JobStatus.FAILED;
+            status = AttemptStatus.FAILED;
         }
         long rows = 0;
         long bytes = 0;
@@ -456,7 +630,7 @@ public class ConnectionReconciler implements Reconciler<Connection> {
             bytes += stream.path("bytes").asLong(0);
         }
         String error = null;
-        if (outcome != JobStatus.SUCCEEDED) {
+        if (status != AttemptStatus.SUCCEEDED) {
             error = result.map(r -> r.path("error").asText(null)).orElse(null);
             if (error == null) {
                 error =
@@ -464,7 +638,113 @@ public class ConnectionReconciler implements Reconciler<Connection> {
                                 .orElse("the sync Job failed without a result");
             }
         }
-        Instant ended = endTime(job, now);
+        // The sync says whether running it again can help (an invalid plan or empty-replace
+        // protection cannot); a pod that died without a result (evicted, OOM-killed, a lost node)
+        // may well succeed next time.
+        boolean retryable =
+                status == AttemptStatus.FAILED
+                        && result.map(r -> r.path("retryable").asBoolean(true)).orElse(true);
+        return new AttemptOutcome(status, retryable, rows, bytes, error, endTime(job, now), result);
+    }
+
+    /**
+     * Ends an attempt whose Job finished: a failed attempt that may succeed on a retry leaves the
+     * job incomplete for the next attempt; anything else ends the job ({@link #recordCompletion}).
+     * Either way the destination's lease is released.
+     */
+    private void finishAttempt(
+            Connection connection,
+            Job job,
+            JobRecord record,
+            AttemptRecord attempt,
+            ConnectionStatus status,
+            KubernetesClient client,
+            EventRecorder events,
+            Instant now) {
+        AttemptOutcome outcome = outcomeOf(job, client, now);
+        boolean ended =
+                store.jobAttempts()
+                        .end(
+                                record.id(),
+                                attempt.attempt(),
+                                outcome.status(),
+                                outcome.ended(),
+                                outcome.rows(),
+                                outcome.bytes(),
+                                outcome.error(),
+                                outcome.status() == AttemptStatus.FAILED
+                                        ? outcome.retryable()
+                                        : null);
+        releaseLease(connection, client, job.getMetadata().getName());
+        if (!ended) {
+            return;
+        }
+        int max = settings.syncJobs().maxAttempts();
+        if (outcome.status() == AttemptStatus.FAILED
+                && outcome.retryable()
+                && attempt.attempt() < max) {
+            store.jobAttempts().markIncomplete(record.id());
+            Duration backoff = settings.syncJobs().backoffBefore(attempt.attempt() + 1);
+            String message =
+                    "Attempt "
+                            + attempt.attempt()
+                            + " of "
+                            + max
+                            + " failed ("
+                            + outcome.error()
+                            + "); retrying in "
+                            + backoff.toSeconds()
+                            + " s";
+            log(connection, record.source(), record.id(), LogLevel.WARNING, message);
+            events.warning(
+                    connection,
+                    "SyncAttemptFailed",
+                    "Job " + job.getMetadata().getName() + ": " + message);
+            return;
+        }
+        JobStatus jobOutcome =
+                switch (outcome.status()) {
+                    case SUCCEEDED -> JobStatus.SUCCEEDED;
+                    case CANCELLED -> JobStatus.CANCELLED;
+                    default -> JobStatus.FAILED;
+                };
+        String error = outcome.error();
+        if (jobOutcome == JobStatus.FAILED && attempt.attempt() > 1) {
+            error = "attempt " + attempt.attempt() + " of " + max + ": " + error;
+        } else if (jobOutcome == JobStatus.FAILED && !outcome.retryable()) {
+            error = error + " (not retried: running it again cannot succeed)";
+        }
+        recordCompletion(
+                connection,
+                job,
+                record,
+                jobOutcome,
+                outcome.rows(),
+                outcome.bytes(),
+                error,
+                outcome.ended(),
+                outcome.result(),
+                status,
+                events);
+    }
+
+    /**
+     * The one place a sync job ends with a result: records it once ({@code Store.complete} is
+     * idempotent), copies stream states and file ledgers, logs and announces it. Cancellation by
+     * deleting the Job is recorded in {@link #observeJobs}, rejection in {@link #rejectRequest}.
+     */
+    private void recordCompletion(
+            Connection connection,
+            Job job,
+            JobRecord record,
+            JobStatus outcome,
+            long rows,
+            long bytes,
+            String error,
+            Instant ended,
+            Optional<JsonNode> result,
+            ConnectionStatus status,
+            EventRecorder events) {
         if (!store.complete(
                 record.id(),
                 outcome,
@@ -566,33 +846,108 @@ public class ConnectionReconciler implements Reconciler<Connection> {
         return states;
     }
 
-    private Optional<Job> startSync(
+    /** The store's job for a request key: new and pending, or the one made for it before. */
+    private JobRecord allocate(
+            Connection connection, Source source, String requestKey, boolean fullRefresh) {
+        return store.allocateJob(
+                new JobRequest(
+                        connection.getMetadata().getNamespace(),
+                        connection.getMetadata().getName(),
+                        connection.getMetadata().getUid(),
+                        source.getMetadata().getName(),
+                        requestKey,
+                        JobType.SYNC,
+                        fullRefresh));
+    }
+
+    /** The Connection's unfinished job that comes first, if any. */
+    private Optional<JobRecord> oldestActiveJob(String ns, String connection) {
+        return store.activeJobs(ns, connection).stream()
+                .min(Comparator.comparingLong(JobRecord::id));
+    }
+
+    private boolean hasRunningAttempt(String ns, String connection) {
+        return store.activeJobs(ns, connection).stream()
+                .map(r -> store.jobAttempts().latest(r.id()))
+                .anyMatch(a -> a.isPresent() && a.get().status() == AttemptStatus.RUNNING);
+    }
+
+    /** What {@link #advance} did: the Job it started, and when to look again. */
+    private record Advance(Optional<Job> started, Optional<Duration> recheckAfter) {
+        static Advance nothing() {
+            return new Advance(Optional.empty(), Optional.empty());
+        }
+
+        static Advance after(Duration wait) {
+            return new Advance(Optional.empty(), Optional.of(wait));
+        }
+    }
+
+    /**
+     * Moves an unfinished job on: when no attempt of it runs, starts the next one, once its backoff
+     * has passed and (for a DuckDB destination) the destination's lease is ours. A job waiting for
+     * the lease is {@code queued}; its Job is created only with the lease, so no pod ever waits for
+     * a DuckDB lock it cannot get.
+     */
+    private Advance advance(
             Connection connection,
-            Source source,
-            Destination destination,
-            String requestKey,
-            boolean fullRefresh,
+            JobRecord record,
+            Optional<Source> source,
+            Optional<Destination> destination,
+            Optional<Problem> problem,
             KubernetesClient client,
-            EventRecorder events) {
+            EventRecorder events,
+            Instant now) {
+        List<AttemptRecord> attempts = store.jobAttempts().of(record.id());
+        AttemptRecord last = attempts.isEmpty() ? null : attempts.get(attempts.size() - 1);
+        if (last != null && last.status() == AttemptStatus.RUNNING) {
+            return Advance.nothing(); // its Job is about to show, or observeJobs cancels it
+        }
+        int next = last == null ? 1 : last.attempt() + 1;
+        if (problem.isPresent()) {
+            failBeforeStart(
+                    connection,
+                    record,
+                    "rejected: " + problem.get().message(),
+                    "SyncRejected",
+                    events,
+                    now);
+            return Advance.nothing();
+        }
+        if (last != null) {
+            Instant due = last.endedAt().plus(settings.syncJobs().backoffBefore(next));
+            if (due.isAfter(now)) {
+                return Advance.after(Duration.between(now, due).plusMillis(200));
+            }
+        }
         String ns = connection.getMetadata().getNamespace();
-        JobRecord record =
-                store.allocateJob(
-                        new JobRequest(
-                                ns,
-                                connection.getMetadata().getName(),
-                                connection.getMetadata().getUid(),
-                                source.getMetadata().getName(),
-                                requestKey,
-                                JobType.SYNC,
-                                fullRefresh));
-        if (record.status().isTerminal()) {
-            LOG.info(
-                    "Request {} of connection {}/{} already ran as job {}",
-                    requestKey,
-                    ns,
-                    connection.getMetadata().getName(),
-                    record.id());
-            return Optional.empty();
+        String jobName =
+                SyncJobFactory.jobName(connection.getMetadata().getName(), record.id(), next);
+        if (serialised(destination.get())) {
+            DestinationLease.Outcome lease =
+                    new DestinationLease(client, clock)
+                            .acquire(
+                                    ns,
+                                    destination.get().getMetadata().getName(),
+                                    jobName,
+                                    record.id());
+            if (lease instanceof DestinationLease.Waiting waiting) {
+                if (record.status() == JobStatus.PENDING) {
+                    store.markQueued(record.id());
+                    String message =
+                            "Job "
+                                    + record.id()
+                                    + " is queued: "
+                                    + (waiting.holder() != null
+                                            ? "Job " + waiting.holder() + " is writing"
+                                            : "another job comes first for")
+                                    + " destination "
+                                    + destination.get().getMetadata().getName();
+                    log(connection, record.source(), record.id(), LogLevel.INFO, message);
+                    events.normal(connection, "SyncQueued", message);
+                }
+                return Advance.after(QUEUED_RECHECK);
+            }
         }
         ObjectNode plan;
         try {
@@ -600,50 +955,95 @@ public class ConnectionReconciler implements Reconciler<Connection> {
                     SyncPlanBuilder.build(
                             record.id(),
                             connection,
-                            source,
-                            connectorOf(source, client),
-                            destination,
-                            destinationConnectorOf(destination, client),
-                            fullRefresh);
+                            source.get(),
+                            connectorOf(source.get(), client),
+                            destination.get(),
+                            destinationConnectorOf(destination.get(), client),
+                            record.fullRefresh());
         } catch (SyncPlanBuilder.InvalidConnection e) {
             // validate() built the same plan a moment ago; only a concurrent edit gets here.
-            store.complete(
-                    record.id(), JobStatus.FAILED, clock.instant(), 0, 0, e.getMessage(), null);
-            return Optional.empty();
+            releaseLease(connection, client, jobName);
+            failBeforeStart(connection, record, e.getMessage(), "SyncFailed", events, now);
+            return Advance.nothing();
         }
-        Job job = jobFactory.build(connection, record.id(), plan);
+        String token = newToken();
+        SyncJobFactory.Progress progress =
+                progressEndpoint == null
+                        ? SyncJobFactory.Progress.NONE
+                        : new SyncJobFactory.Progress(
+                                progressEndpoint.urlFor(record.id(), next), token);
+        Job job = jobFactory.build(connection, record.id(), next, plan, progress);
         try {
             job = client.resource(job).create();
+            store.jobAttempts().begin(record.id(), next, jobName, token, now);
+            String what =
+                    next == 1
+                            ? "Starting sync for " + record.source()
+                            : "Starting attempt "
+                                    + next
+                                    + " of "
+                                    + settings.syncJobs().maxAttempts();
             log(
                     connection,
-                    source.getMetadata().getName(),
+                    record.source(),
                     record.id(),
                     LogLevel.INFO,
-                    "Starting sync for "
-                            + source.getMetadata().getName()
+                    what
                             + " (job "
                             + record.id()
-                            + (fullRefresh ? ", full refresh" : "")
+                            + (record.fullRefresh() ? ", full refresh" : "")
                             + ")");
             events.normal(
                     connection,
-                    "SyncStarted",
-                    "Created Job " + job.getMetadata().getName() + " for " + requestKey);
+                    next == 1 ? "SyncStarted" : "SyncRetried",
+                    "Created Job " + jobName + " for " + record.requestKey());
+            if (next == 1) {
+                // One execution per job, however many attempts it takes.
+                executions.onJobStarted(connection, record.id(), clock.instant(), client);
+            }
         } catch (KubernetesClientException e) {
             if (e.getCode() != 409) {
                 throw e;
             }
-            // Created by an earlier attempt of this same request: nothing to do twice.
-            job =
-                    client.batch()
-                            .v1()
-                            .jobs()
-                            .inNamespace(ns)
-                            .withName(job.getMetadata().getName())
-                            .get();
+            // Created by an earlier reconcile that stopped before recording it: adopt it.
+            job = client.batch().v1().jobs().inNamespace(ns).withName(jobName).get();
+            if (job != null) {
+                adoptAttempt(job, record.id());
+            }
         }
-        executions.onJobStarted(connection, record.id(), clock.instant(), client);
-        return Optional.ofNullable(job);
+        return new Advance(Optional.ofNullable(job), Optional.empty());
+    }
+
+    /** DuckDB lets one process write a file; other destinations take concurrent writers. */
+    private static boolean serialised(Destination destination) {
+        return destination.getSpec().type == DestinationType.DUCKDB;
+    }
+
+    private void releaseLease(Connection connection, KubernetesClient client, String jobName) {
+        // Releasing is a no-op unless this Job holds the lease, so it is safe for any destination.
+        new DestinationLease(client, clock)
+                .release(
+                        connection.getMetadata().getNamespace(),
+                        connection.getSpec().destinationRef.name,
+                        jobName);
+    }
+
+    private void failBeforeStart(
+            Connection connection,
+            JobRecord record,
+            String error,
+            String reason,
+            EventRecorder events,
+            Instant now) {
+        if (store.complete(record.id(), JobStatus.FAILED, now, 0, 0, error, null)) {
+            log(
+                    connection,
+                    record.source(),
+                    record.id(),
+                    LogLevel.ERROR,
+                    "Sync failed (job " + record.id() + "): " + error);
+            events.warning(connection, reason, error);
+        }
     }
 
     private void rejectRequest(
@@ -688,10 +1088,14 @@ public class ConnectionReconciler implements Reconciler<Connection> {
             return null;
         }
         JobRecord r = latest.get(0);
+        Optional<AttemptRecord> attempt = store.jobAttempts().latest(r.id());
         ConnectionStatus.JobSummary summary = new ConnectionStatus.JobSummary();
         summary.id = r.id();
-        summary.name = SyncJobFactory.jobName(connection, r.id());
+        summary.name =
+                attempt.map(AttemptRecord::jobName)
+                        .orElse(SyncJobFactory.jobName(connection, r.id()));
         summary.status = r.status().wireName();
+        summary.attempt = attempt.map(AttemptRecord::attempt).orElse(null);
         summary.startedAt =
                 r.startedAt() == null
                         ? null
@@ -701,6 +1105,18 @@ public class ConnectionReconciler implements Reconciler<Connection> {
         summary.rowsSynced = r.rowsSynced();
         summary.bytesSynced = r.bytesSynced();
         summary.error = r.error();
+        if (r.status() == JobStatus.RUNNING
+                && attempt.isPresent()
+                && attempt.get().status() == AttemptStatus.RUNNING
+                && attempt.get().progressAt() != null) {
+            ConnectionStatus.JobProgress progress = new ConnectionStatus.JobProgress();
+            progress.stream = attempt.get().progressStream();
+            progress.rows = attempt.get().rowsSynced();
+            progress.bytes = attempt.get().bytesSynced();
+            progress.updatedAt =
+                    attempt.get().progressAt().truncatedTo(ChronoUnit.MILLIS).toString();
+            summary.progress = progress;
+        }
         return summary;
     }
 

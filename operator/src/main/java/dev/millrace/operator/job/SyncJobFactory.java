@@ -9,6 +9,9 @@ import dev.millrace.operator.OperatorSettings;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMount;
@@ -28,6 +31,24 @@ import java.util.Map;
 public final class SyncJobFactory {
     public static final String CONTAINER = "sync";
     public static final String PLAN_ENV = "MILLRACE_SYNC_PLAN";
+    public static final String ATTEMPT_LABEL = "millrace.dev/attempt";
+    public static final String PROGRESS_URL_ENV = "MILLRACE_PROGRESS_URL";
+    public static final String PROGRESS_TOKEN_ENV = "MILLRACE_PROGRESS_TOKEN";
+    public static final String PROGRESS_INTERVAL_ENV = "MILLRACE_PROGRESS_INTERVAL_MS";
+
+    /**
+     * Where and how one attempt reports progress; the token is the attempt's own.
+     *
+     * @param url null when the operator has no progress endpoint
+     */
+    public record Progress(String url, String token) {
+        public static final Progress NONE = new Progress(null, null);
+
+        @Override
+        public String toString() {
+            return "Progress[url=" + url + "]";
+        }
+    }
 
     private final OperatorSettings settings;
 
@@ -40,6 +61,22 @@ public final class SyncJobFactory {
         return JobNames.syncJob(connection, jobId);
     }
 
+    /** The Job of one attempt: {@code <connection>-<jobId>}, then {@code -a<n>} from attempt 2. */
+    public static String jobName(String connection, long jobId, int attempt) {
+        return JobNames.syncAttempt(connection, jobId, attempt);
+    }
+
+    /** The attempt a Job runs, from its label; Jobs made before attempts existed ran attempt 1. */
+    public static int attemptOf(Job job) {
+        Map<String, String> labels = job.getMetadata().getLabels();
+        String value = labels == null ? null : labels.get(ATTEMPT_LABEL);
+        try {
+            return value == null ? 1 : Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            return 1;
+        }
+    }
+
     public static Map<String, String> labels(String connection, long jobId, String type) {
         Map<String, String> labels = new LinkedHashMap<>();
         labels.put(MillraceApi.MANAGED_BY_LABEL, MillraceApi.MANAGED_BY);
@@ -50,8 +87,14 @@ public final class SyncJobFactory {
     }
 
     public Job build(Connection connection, long jobId, ObjectNode plan) {
-        String name = jobName(connection.getMetadata().getName(), jobId);
+        return build(connection, jobId, 1, plan, Progress.NONE);
+    }
+
+    public Job build(
+            Connection connection, long jobId, int attempt, ObjectNode plan, Progress progress) {
+        String name = jobName(connection.getMetadata().getName(), jobId, attempt);
         Map<String, String> labels = labels(connection.getMetadata().getName(), jobId, "sync");
+        labels.put(ATTEMPT_LABEL, Integer.toString(attempt));
 
         List<EnvVar> env = new ArrayList<>();
         env.add(new EnvVarBuilder().withName(PLAN_ENV).withValue(plan.toString()).build());
@@ -61,6 +104,27 @@ public final class SyncJobFactory {
                         .withName("MILLRACE_WAREHOUSE_ROOT")
                         .withValue("/warehouse")
                         .build());
+        if (progress.url() != null) {
+            env.add(
+                    new EnvVarBuilder()
+                            .withName(PROGRESS_URL_ENV)
+                            .withValue(progress.url())
+                            .build());
+            // Not a secret of any system (it only lets a caller move this attempt's live counters),
+            // so it travels as a plain value like the plan does.
+            env.add(
+                    new EnvVarBuilder()
+                            .withName(PROGRESS_TOKEN_ENV)
+                            .withValue(progress.token())
+                            .build());
+            env.add(
+                    new EnvVarBuilder()
+                            .withName(PROGRESS_INTERVAL_ENV)
+                            .withValue(
+                                    Long.toString(
+                                            settings.syncJobs().progressInterval().toMillis()))
+                            .build());
+        }
         // A database source's and a postgres destination's password: the plan names the variable
         // and the Secret key (never the value); the kubelet resolves it from the Secret.
         for (JsonNode database :
@@ -87,7 +151,9 @@ public final class SyncJobFactory {
         // DuckDB spills and writes temp files; the root filesystem is read-only.
         volumes.add(new VolumeBuilder().withName("tmp").withNewEmptyDir().endEmptyDir().build());
         mounts.add(new VolumeMountBuilder().withName("tmp").withMountPath("/tmp").build());
-        if (settings.dataClaim() != null) {
+        // Volumes only where the plan needs them: a database source reads no files, and a database
+        // destination writes no warehouse files.
+        if (settings.dataClaim() != null && plan.path("source").has("files")) {
             volumes.add(claim("data", settings.dataClaim(), true));
             mounts.add(
                     new VolumeMountBuilder()
@@ -96,7 +162,8 @@ public final class SyncJobFactory {
                             .withReadOnly(true)
                             .build());
         }
-        if (settings.warehouseClaim() != null) {
+        if (settings.warehouseClaim() != null
+                && !"postgres".equals(plan.path("destination").path("type").asText())) {
             volumes.add(claim("warehouse", settings.warehouseClaim(), false));
             mounts.add(
                     new VolumeMountBuilder()
@@ -146,10 +213,7 @@ public final class SyncJobFactory {
                 .withImagePullPolicy(settings.imagePullPolicy())
                 .withArgs("sync")
                 .withEnv(env)
-                .withResources(
-                        connection.getSpec().resources != null
-                                ? connection.getSpec().resources
-                                : settings.defaultJobResources())
+                .withResources(resources(connection))
                 .withVolumeMounts(mounts)
                 .withTerminationMessagePolicy("FallbackToLogsOnError")
                 .withNewSecurityContext()
@@ -165,6 +229,35 @@ public final class SyncJobFactory {
                 .endTemplate()
                 .endSpec()
                 .build();
+    }
+
+    /**
+     * The Connection's requests and limits, each unset one filled from the operator's defaults, so
+     * that setting only a memory limit does not drop the default CPU request.
+     */
+    private ResourceRequirements resources(Connection connection) {
+        ResourceRequirements defaults = settings.defaultJobResources();
+        ResourceRequirements own = connection.getSpec().resources;
+        if (own == null) {
+            return defaults;
+        }
+        Map<String, Quantity> requests = new LinkedHashMap<>();
+        Map<String, Quantity> limits = new LinkedHashMap<>();
+        if (defaults != null) {
+            if (defaults.getRequests() != null) {
+                requests.putAll(defaults.getRequests());
+            }
+            if (defaults.getLimits() != null) {
+                limits.putAll(defaults.getLimits());
+            }
+        }
+        if (own.getRequests() != null) {
+            requests.putAll(own.getRequests());
+        }
+        if (own.getLimits() != null) {
+            limits.putAll(own.getLimits());
+        }
+        return new ResourceRequirementsBuilder().withRequests(requests).withLimits(limits).build();
     }
 
     private static Volume claim(String name, String claim, boolean readOnly) {

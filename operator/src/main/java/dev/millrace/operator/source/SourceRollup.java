@@ -17,7 +17,7 @@ record SourceRollup(
         Long rowCount,
         List<SourceStatus.SourceTable> tables,
         String lastError) {
-    private static final Set<String> RUNNING = Set.of("pending", "queued", "running");
+    private static final Set<String> RUNNING = Set.of("pending", "queued", "running", "incomplete");
 
     static SourceRollup of(Collection<Connection> connections) {
         List<ConnectionStatus> statuses =

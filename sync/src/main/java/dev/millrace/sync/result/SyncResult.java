@@ -22,6 +22,9 @@ import java.util.List;
  * @param streams per-stream counts; empty unless the sync committed
  * @param streamsOmitted how many trailing streams were left out to fit the size limit
  * @param error why the sync failed or was cancelled; absent on success
+ * @param retryable for a failed sync, whether running it again may succeed: false when a person
+ *     must act first (an invalid plan, a {@link SyncFailure} such as empty-replace protection),
+ *     true for everything else (a database or file error that may pass); absent otherwise
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record SyncResult(
@@ -32,7 +35,8 @@ public record SyncResult(
         double durationSeconds,
         @JsonInclude(JsonInclude.Include.ALWAYS) List<StreamResult> streams,
         Integer streamsOmitted,
-        String error) {
+        String error,
+        Boolean retryable) {
 
     /** Leaves headroom under Kubernetes' 4096-byte termination message limit. */
     public static final int MAX_JSON_BYTES = 4000;
@@ -50,12 +54,52 @@ public record SyncResult(
         streams = streams == null ? List.of() : List.copyOf(streams);
     }
 
+    /** A result that says nothing about retrying. */
+    public SyncResult(
+            SyncStatus status,
+            Long jobId,
+            Instant startedAt,
+            Instant endedAt,
+            double durationSeconds,
+            List<StreamResult> streams,
+            Integer streamsOmitted,
+            String error) {
+        this(
+                status,
+                jobId,
+                startedAt,
+                endedAt,
+                durationSeconds,
+                streams,
+                streamsOmitted,
+                error,
+                null);
+    }
+
     public static SyncResult succeeded(Long jobId, Instant startedAt, List<StreamResult> streams) {
         return ended(SyncStatus.SUCCEEDED, jobId, startedAt, streams, null);
     }
 
     public static SyncResult failed(Long jobId, Instant startedAt, String error) {
         return ended(SyncStatus.FAILED, jobId, startedAt, List.of(), error);
+    }
+
+    /**
+     * @param retryable whether running the same plan again may succeed
+     */
+    public static SyncResult failed(
+            Long jobId, Instant startedAt, String error, boolean retryable) {
+        SyncResult failed = failed(jobId, startedAt, error);
+        return new SyncResult(
+                failed.status,
+                jobId,
+                startedAt,
+                failed.endedAt,
+                failed.durationSeconds,
+                List.of(),
+                null,
+                error,
+                retryable);
     }
 
     public static SyncResult cancelled(Long jobId, Instant startedAt, String reason) {
@@ -110,7 +154,8 @@ public record SyncResult(
                                 durationSeconds,
                                 kept,
                                 streamsOmitted,
-                                shortened.error);
+                                shortened.error,
+                                retryable);
                 json = write(shortened);
             }
         }
@@ -126,7 +171,8 @@ public record SyncResult(
                             durationSeconds,
                             kept,
                             omitted,
-                            shortened.error);
+                            shortened.error,
+                            retryable);
             json = write(shortened);
         }
         return json;
@@ -172,7 +218,8 @@ public record SyncResult(
                 durationSeconds,
                 streams,
                 streamsOmitted,
-                newError);
+                newError,
+                retryable);
     }
 
     /**

@@ -76,6 +76,25 @@ public final class PlatformEvents {
         publish("dbt_run_failed", fields);
     }
 
+    /**
+     * A running sync's progress report: the stream it is on and what it has read so far.
+     *
+     * @param attempt the job's attempt (1 unless an earlier one failed), or null if unknown
+     */
+    public void syncProgress(
+            String source, long jobId, Integer attempt, String stream, long rows, long bytes) {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("source", source);
+        fields.put("job_id", jobId);
+        if (attempt != null) {
+            fields.put("attempt", attempt);
+        }
+        fields.put("stream", stream);
+        fields.put("rows", rows);
+        fields.put("bytes", bytes);
+        publish("sync_progress", fields);
+    }
+
     public void csvUploaded(String source, String file) {
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("source", source);

@@ -11,7 +11,8 @@ import java.util.Set;
 /**
  * Turns the operator's writes of a Connection's {@code status.lastJob} into sync events for the
  * Connection's source: a job that appears pending, queued or running is {@code sync_started}; one
- * that turns succeeded is {@code sync_completed}; failed or cancelled is {@code sync_failed}. Only
+ * that turns succeeded is {@code sync_completed}; failed or cancelled is {@code sync_failed}; a new
+ * progress report of a running job ({@code lastJob.progress}) is {@code sync_progress}. Only
  * transitions count, so the Connections already there when the server starts announce nothing.
  */
 public final class SyncEventInformer implements AutoCloseable {
@@ -51,17 +52,31 @@ public final class SyncEventInformer implements AutoCloseable {
         String source = after.getSpec().sourceRef.name;
         boolean sameJob = was != null && Objects.equals(was.id, now.id);
         String previous = sameJob ? was.status : null;
-        if (Objects.equals(previous, now.status)) {
-            return;
-        }
-        if (ACTIVE.contains(now.status)) {
-            if (previous == null) {
-                events.syncStarted(source);
+        if (!Objects.equals(previous, now.status)) {
+            if (ACTIVE.contains(now.status)) {
+                if (previous == null) {
+                    events.syncStarted(source);
+                }
+            } else if ("succeeded".equals(now.status)) {
+                events.syncCompleted(source, now.rowsSynced == null ? 0 : now.rowsSynced);
+            } else if ("failed".equals(now.status) || "cancelled".equals(now.status)) {
+                events.syncFailed(source, now.error != null ? now.error : "Sync " + now.status);
             }
-        } else if ("succeeded".equals(now.status)) {
-            events.syncCompleted(source, now.rowsSynced == null ? 0 : now.rowsSynced);
-        } else if ("failed".equals(now.status) || "cancelled".equals(now.status)) {
-            events.syncFailed(source, now.error != null ? now.error : "Sync " + now.status);
+        }
+        // A progress report is new when the operator copied one with another time into status.
+        boolean newProgress =
+                now.progress != null
+                        && !(sameJob
+                                && was.progress != null
+                                && Objects.equals(was.progress.updatedAt, now.progress.updatedAt));
+        if (newProgress) {
+            events.syncProgress(
+                    source,
+                    now.id == null ? 0 : now.id,
+                    now.attempt,
+                    now.progress.stream,
+                    now.progress.rows == null ? 0 : now.progress.rows,
+                    now.progress.bytes == null ? 0 : now.progress.bytes);
         }
     }
 

@@ -46,6 +46,10 @@ public final class DuckDbSession implements AutoCloseable {
                 // Large staging tables spill to the database's temp directory instead of
                 // growing past what the Job's memory request allows.
                 statement.execute("SET memory_limit = " + Sql.literal(memoryLimit));
+                // DuckDB tracks a statement's progress only with its progress bar on; the bar
+                // itself is not printed, the sync's progress reporter reads the numbers.
+                statement.execute("SET enable_progress_bar = true");
+                statement.execute("SET enable_progress_bar_print = false");
             }
             connection.setAutoCommit(false);
             String catalog;
@@ -181,6 +185,23 @@ public final class DuckDbSession implements AutoCloseable {
         } catch (SQLException alreadyFinished) {
             // The statement completed and closed between get() and cancel(); the sync thread
             // checks its interrupt flag before the next one.
+        }
+    }
+
+    /**
+     * How far DuckDB is through the statement running on the sync thread, 0 to 1, or -1 when none
+     * runs or DuckDB cannot tell; safe to call from any thread.
+     */
+    public double runningStatementProgress() {
+        Statement statement = running.get();
+        if (!(statement instanceof org.duckdb.DuckDBPreparedStatement duckdb)) {
+            return -1;
+        }
+        try {
+            double percentage = duckdb.getQueryProgress().getPercentage();
+            return percentage < 0 ? -1 : Math.min(1, percentage / 100);
+        } catch (SQLException | RuntimeException finishedMeanwhile) {
+            return -1;
         }
     }
 
