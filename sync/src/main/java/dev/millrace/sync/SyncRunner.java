@@ -11,7 +11,10 @@ import dev.millrace.sync.result.StreamResult;
 import dev.millrace.sync.result.SyncFailure;
 import dev.millrace.sync.result.SyncResult;
 import dev.millrace.sync.source.csv.CsvFolder;
+import dev.millrace.sync.source.jdbc.JdbcReader;
 import dev.millrace.sync.source.jdbc.JdbcSource;
+import dev.millrace.sync.source.rest.RestHttp;
+import dev.millrace.sync.source.rest.RestRead;
 import dev.millrace.sync.state.StateStore;
 import java.nio.file.FileSystemException;
 import java.nio.file.InvalidPathException;
@@ -75,9 +78,11 @@ public final class SyncRunner {
                         plan.source().name(),
                         sourceDirectory != null
                                 ? sourceDirectory
-                                : plan.source().jdbc().driver()
-                                        + " database "
-                                        + plan.source().jdbc().database(),
+                                : plan.source().isRestSource()
+                                        ? "API " + RestRead.baseUrl(plan.source())
+                                        : plan.source().jdbc().driver()
+                                                + " database "
+                                                + plan.source().jdbc().database(),
                         databaseFile,
                         plan.destination().schema()));
 
@@ -96,13 +101,26 @@ public final class SyncRunner {
                                 new StreamSync(plan, stream, folder, session, state, stamp, log)
                                         .run());
                     }
-                } else {
-                    try (Connection source = JdbcSource.open(plan.source().jdbc(), env)) {
+                } else if (plan.source().isRestSource()) {
+                    try (RestHttp http = RestHttp.open(plan.source().rest(), env, log)) {
+                        RestRead reader = new RestRead(plan.source(), http, log);
                         for (StreamPlan stream : plan.streams()) {
                             currentStream = stream.name();
                             streams.add(
                                     new JdbcStreamSync(
-                                                    plan, stream, source, session, state, stamp,
+                                                    plan, stream, reader, session, state, stamp,
+                                                    log)
+                                            .run());
+                        }
+                    }
+                } else {
+                    try (Connection source = JdbcSource.open(plan.source().jdbc(), env)) {
+                        JdbcReader reader = new JdbcReader(source);
+                        for (StreamPlan stream : plan.streams()) {
+                            currentStream = stream.name();
+                            streams.add(
+                                    new JdbcStreamSync(
+                                                    plan, stream, reader, session, state, stamp,
                                                     log)
                                             .run());
                         }
