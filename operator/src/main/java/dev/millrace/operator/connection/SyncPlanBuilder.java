@@ -60,6 +60,9 @@ public final class SyncPlanBuilder {
         if (source.getSpec().streams != null && !source.getSpec().streams.isEmpty()) {
             return source.getSpec().streams;
         }
+        if (source.getSpec().type == SourceType.STRIPE) {
+            return RestSourcePlan.stripeStreams(source);
+        }
         SourceStream only = new SourceStream();
         only.name = identifier(source.getMetadata().getName());
         return List.of(only);
@@ -110,8 +113,8 @@ public final class SyncPlanBuilder {
     }
 
     /**
-     * @param connector the Connector a jdbc source's {@code connectorRef} names; unused for file
-     *     sources
+     * @param connector the Connector a jdbc or rest source's {@code connectorRef} names; unused for
+     *     file sources
      */
     public static ObjectNode build(
             long jobId,
@@ -124,13 +127,18 @@ public final class SyncPlanBuilder {
         if (source.getSpec().type == SourceType.JDBC) {
             return buildJdbc(jobId, connection, source, connector, destination, fullRefresh);
         }
+        if (source.getSpec().type == SourceType.REST
+                || source.getSpec().type == SourceType.STRIPE) {
+            return RestSourcePlan.build(
+                    jobId, connection, source, connector, destination, fullRefresh);
+        }
         if (!source.getSpec().type.isFileType()) {
             throw new InvalidConnection(
                     "UnsupportedSource",
                     "source type "
                             + source.getSpec().type.name().toLowerCase(Locale.ROOT)
-                            + " cannot be synced by this version of Millrace (csv, parquet and json"
-                            + " can)");
+                            + " cannot be synced by this version of Millrace (csv, parquet, json,"
+                            + " jdbc, rest and stripe can)");
         }
         if (destination.getSpec().type != DestinationType.DUCKDB) {
             throw new InvalidConnection(
