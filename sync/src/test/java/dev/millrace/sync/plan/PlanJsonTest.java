@@ -127,11 +127,11 @@ class PlanJsonTest {
     void sourcesAndDestinationsOtherThanCsvAndDuckDbAreRejected() {
         assertThat(
                         problemsOf(
-                                PLAN.replace("\"type\": \"csv\"", "\"type\": \"rest\"")
+                                PLAN.replace("\"type\": \"csv\"", "\"type\": \"s3\"")
                                         .replace("\"type\": \"duckdb\"", "\"type\": \"postgres\"")))
                 .containsExactly(
-                        "source.type: unsupported value \"rest\" (this sync engine reads csv,"
-                                + " parquet, json, jdbc)",
+                        "source.type: unsupported value \"s3\" (this sync engine reads csv,"
+                                + " parquet, json, jdbc, rest, stripe)",
                         "destination.type: unsupported value \"postgres\" (this sync engine writes"
                                 + " duckdb)");
     }
