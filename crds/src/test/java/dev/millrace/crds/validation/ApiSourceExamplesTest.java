@@ -31,7 +31,6 @@ class ApiSourceExamplesTest {
             ValidationResult result = validator.validate(object);
             assertThat(result.errors()).as(file + " " + object.at("/metadata/name")).isEmpty();
         }
-        assertThat(objects)
-                .anySatisfy(o -> assertThat(o.at("/kind").asText()).isEqualTo("Source"));
+        assertThat(objects).anySatisfy(o -> assertThat(o.at("/kind").asText()).isEqualTo("Source"));
     }
 }

@@ -96,6 +96,7 @@ public final class RestRead implements StreamReader {
         private final List<String> names = new ArrayList<>();
         private final List<ColumnType> types = new ArrayList<>();
         private final Map<String, Integer> byLowerName = new HashMap<>();
+        private final Map<String, Integer> byName = new HashMap<>();
         private final String[] target;
 
         /**
@@ -124,6 +125,7 @@ public final class RestRead implements StreamReader {
 
         private void register(String name, ColumnType type) {
             byLowerName.put(name.toLowerCase(Locale.ROOT), names.size());
+            byName.put(name, names.size());
             names.add(name);
             types.add(type);
         }
@@ -176,7 +178,11 @@ public final class RestRead implements StreamReader {
                     continue;
                 }
                 Kind kind = RecordValues.inferred(value);
-                Integer index = byLowerName.get(field.getKey().toLowerCase(Locale.ROOT));
+                // Most fields are spelled as their column: skip lower-casing for those.
+                Integer index = byName.get(field.getKey());
+                if (index == null) {
+                    index = byLowerName.get(field.getKey().toLowerCase(Locale.ROOT));
+                }
                 if (index == null) {
                     closeAppender();
                     ColumnType type = ColumnType.of(kind);
