@@ -7,7 +7,6 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.Executors;
 
 /**
  * A loopback server answering like Stripe's GET /v1/charges: N charges, newest first, pages of
@@ -85,7 +84,8 @@ public class RestBenchServer {
                         send(exchange, 200, body);
                     }
                 });
-        server.setExecutor(Executors.newFixedThreadPool(2));
+        // Answer on the dispatcher thread: no hand-off to a pool for a precomputed page.
+        server.setExecutor(null);
         server.start();
         System.out.println("ready " + pages.size() + " pages");
     }

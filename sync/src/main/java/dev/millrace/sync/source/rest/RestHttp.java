@@ -58,6 +58,12 @@ public final class RestHttp implements AutoCloseable {
                 HttpClient.newBuilder()
                         .connectTimeout(Duration.ofSeconds(plan.timeoutSeconds()))
                         .followRedirects(HttpClient.Redirect.NORMAL)
+                        // HTTP/2 is negotiated over TLS; on plain http the client's h2c
+                        // upgrade offer is a wasted round of headers most servers ignore.
+                        .version(
+                                plan.baseUrl() != null && plan.baseUrl().startsWith("http:")
+                                        ? HttpClient.Version.HTTP_1_1
+                                        : HttpClient.Version.HTTP_2)
                         .build();
         RestAuthPlan auth = plan.auth();
         String type = auth == null || auth.type() == null ? RestAuthPlan.NONE : auth.type();
