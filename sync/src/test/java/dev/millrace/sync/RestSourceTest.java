@@ -370,6 +370,63 @@ class RestSourceTest {
     }
 
     @Test
+    void discoveryTypesDiscoveredColumnsAndOffersTimestampLikeCursorsOnlyWhenDeclared()
+            throws Exception {
+        source(null);
+        StreamPlan discovered =
+                items(
+                        SyncMode.FULL_REFRESH_OVERWRITE,
+                        "/offset/items",
+                        "/payload/items",
+                        paging(PaginationPlan.OFFSET, "limit", null, null));
+        StreamPlan declared =
+                StreamPlan.rest(
+                        "priced",
+                        SyncMode.FULL_REFRESH_OVERWRITE,
+                        null,
+                        List.of(),
+                        new RestStreamPlan(
+                                "/offset/items",
+                                "/payload/items",
+                                null,
+                                null,
+                                null,
+                                List.of(
+                                        new RestColumn("id", "bigint"),
+                                        new RestColumn("updated_at", "timestamptz"))));
+        String plan = dev.millrace.sync.plan.PlanJson.write(fixture.plan(discovered, declared));
+        java.io.ByteArrayOutputStream output = new java.io.ByteArrayOutputStream();
+
+        int exit =
+                SyncMain.run(
+                        new String[] {"--discover", "--plan", plan},
+                        Map.of(),
+                        new java.io.PrintStream(
+                                output, true, java.nio.charset.StandardCharsets.UTF_8));
+
+        assertThat(exit).isZero();
+        com.fasterxml.jackson.databind.JsonNode catalog =
+                FakeApi.parse(output.toString(java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(catalog.at("/streams/0/columns").toString())
+                .isEqualTo(
+                        "[{\"name\":\"id\",\"type\":\"BIGINT\"},"
+                                + "{\"name\":\"name\",\"type\":\"VARCHAR\"},"
+                                + "{\"name\":\"updated_at\",\"type\":\"VARCHAR\"},"
+                                + "{\"name\":\"price\",\"type\":\"DOUBLE\"},"
+                                + "{\"name\":\"tags\",\"type\":\"JSON\"}]");
+        assertThat(catalog.at("/streams/0/primaryKey/0").asText()).isEqualTo("id");
+        assertThat(catalog.at("/streams/0/sampledRecords").asLong()).isEqualTo(10);
+        // The stream names its cursor; as text it is not offered among the candidates.
+        assertThat(catalog.at("/streams/0/cursorField").asText()).isEqualTo("updated_at");
+        assertThat(catalog.at("/streams/0/cursorCandidates").toString())
+                .isEqualTo("[\"id\",\"price\"]");
+        assertThat(catalog.at("/streams/1/schema").asText()).isEqualTo("declared");
+        assertThat(catalog.at("/streams/1/cursorCandidates").toString())
+                .isEqualTo("[\"id\",\"updated_at\"]");
+        assertThat(catalog.at("/streams/1/primaryKey/0").asText()).isEqualTo("id");
+    }
+
+    @Test
     void aPageWithoutTheRecordsArrayFailsTheSync() throws Exception {
         source(null);
 
