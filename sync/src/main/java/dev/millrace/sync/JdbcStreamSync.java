@@ -12,25 +12,24 @@ import dev.millrace.sync.plan.SyncMode;
 import dev.millrace.sync.plan.SyncPlan;
 import dev.millrace.sync.result.StreamResult;
 import dev.millrace.sync.result.SyncFailure;
-import dev.millrace.sync.source.jdbc.JdbcRead;
+import dev.millrace.sync.source.StreamReader;
 import dev.millrace.sync.state.StateStore;
 import dev.millrace.sync.state.StreamState;
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 
 /**
- * One stream of a database source, inside the sync's DuckDB transaction: read the table or query
- * (past the saved cursor for incremental modes) into staging, evolve the table, apply the sync
- * mode, save the cursor. There is no file ledger.
+ * One stream of a source whose rows pass through Java (a database, an HTTP API), inside the sync's
+ * DuckDB transaction: read the rows (past the saved cursor for incremental modes) into staging,
+ * evolve the table, apply the sync mode, save the cursor. There is no file ledger.
  */
 final class JdbcStreamSync {
 
     private final SyncPlan plan;
     private final StreamPlan stream;
-    private final Connection source;
+    private final StreamReader source;
     private final DuckDbSession session;
     private final StateStore state;
     private final RowStamp stamp;
@@ -39,7 +38,7 @@ final class JdbcStreamSync {
     JdbcStreamSync(
             SyncPlan plan,
             StreamPlan stream,
-            Connection source,
+            StreamReader source,
             DuckDbSession session,
             StateStore state,
             RowStamp stamp,
@@ -70,12 +69,12 @@ final class JdbcStreamSync {
                         stream.name(),
                         mode.wireName(),
                         plan.fullRefresh() ? ", full refresh" : "",
-                        stream.table() != null ? "table " + stream.table() : "a query",
+                        source.describe(stream),
                         savedCursor == null
                                 ? ""
                                 : " where " + stream.cursorField() + " > " + savedCursor));
         long readAtMicros = ChronoUnit.MICROS.between(java.time.Instant.EPOCH, stamp.extractedAt());
-        StagedRows staged = JdbcRead.stage(session, source, stream, savedCursor, readAtMicros);
+        StagedRows staged = source.stage(session, stream, savedCursor, readAtMicros);
         log.info(String.format("stream %s: read %d row(s)", stream.name(), staged.rowCount()));
 
         if (!tableExists && staged.rowCount() == 0) {
@@ -87,7 +86,11 @@ final class JdbcStreamSync {
             log.info("stream " + stream.name() + ": " + change);
         }
         table.checkLosslessCasts(staged);
-        if (stream.hasCursor() && Column.named(staged.columns(), stream.cursorField()).isEmpty()) {
+        // An API page without records says nothing about columns: only rows can lack the cursor.
+        boolean noRows = staged.rowCount() == 0;
+        if (!noRows
+                && stream.hasCursor()
+                && Column.named(staged.columns(), stream.cursorField()).isEmpty()) {
             throw new SyncFailure(
                     "cursorField \"" + stream.cursorField() + "\" is not a column of the source");
         }
@@ -96,7 +99,7 @@ final class JdbcStreamSync {
         WriteCounts counts;
         if (overwrite) {
             long deletes = table.deleteAll();
-            if (mode == SyncMode.INCREMENTAL_DEDUPED_HISTORY) {
+            if (mode == SyncMode.INCREMENTAL_DEDUPED_HISTORY && !noRows) {
                 WriteCounts merged = merge(table).merge(staged, List.of(), Map.of(), stamp);
                 counts = new WriteCounts(merged.inserts(), 0, deletes);
             } else {
@@ -114,7 +117,9 @@ final class JdbcStreamSync {
                                         0,
                                         0);
                         case INCREMENTAL_DEDUPED_HISTORY ->
-                                merge(table).merge(staged, List.of(), Map.of(), stamp);
+                                noRows
+                                        ? new WriteCounts(0, 0, 0)
+                                        : merge(table).merge(staged, List.of(), Map.of(), stamp);
                         case FULL_REFRESH_OVERWRITE ->
                                 throw new IllegalStateException("handled as overwrite");
                     };

@@ -18,7 +18,7 @@ import dev.millrace.sync.result.SyncFailure;
 import dev.millrace.sync.source.FileScan;
 import dev.millrace.sync.source.csv.CsvFolder;
 import dev.millrace.sync.source.csv.SourceFile;
-import dev.millrace.sync.source.jdbc.JdbcRead;
+import dev.millrace.sync.source.StreamReader;
 import dev.millrace.sync.state.FileChanges;
 import dev.millrace.sync.state.LedgerEntry;
 import dev.millrace.sync.state.StreamState;
@@ -184,7 +184,7 @@ final class PostgresStreamSync {
                 files);
     }
 
-    StreamResult runJdbc(Connection source) throws SQLException, IOException {
+    StreamResult runReader(StreamReader source) throws SQLException, IOException {
         SyncMode mode = stream.syncMode();
         boolean overwrite = plan.fullRefresh() || mode == SyncMode.FULL_REFRESH_OVERWRITE;
         boolean tableExists = pg.tableExists(stream.name());
@@ -200,12 +200,12 @@ final class PostgresStreamSync {
                         stream.name(),
                         mode.wireName(),
                         plan.fullRefresh() ? ", full refresh" : "",
-                        stream.table() != null ? "table " + stream.table() : "a query",
+                        source.describe(stream),
                         savedCursor == null
                                 ? ""
                                 : " where " + stream.cursorField() + " > " + savedCursor));
         long readAtMicros = ChronoUnit.MICROS.between(Instant.EPOCH, stamp.extractedAt());
-        StagedRows staged = JdbcRead.stage(staging, source, stream, savedCursor, readAtMicros);
+        StagedRows staged = source.stage(staging, stream, savedCursor, readAtMicros);
         log.info(String.format("stream %s: read %d row(s)", stream.name(), staged.rowCount()));
         if (!tableExists && staged.rowCount() == 0) {
             staged.drop();

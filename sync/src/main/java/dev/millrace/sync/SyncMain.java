@@ -3,10 +3,13 @@ package dev.millrace.sync;
 import dev.millrace.sync.plan.InvalidPlanException;
 import dev.millrace.sync.plan.PlanJson;
 import dev.millrace.sync.plan.SourcePlan;
+import dev.millrace.sync.plan.StreamPlan;
 import dev.millrace.sync.plan.SyncPlan;
 import dev.millrace.sync.result.SyncResult;
 import dev.millrace.sync.source.jdbc.JdbcCatalog;
 import dev.millrace.sync.source.jdbc.JdbcSource;
+import dev.millrace.sync.source.rest.RestCatalog;
+import dev.millrace.sync.source.rest.RestHttp;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -118,12 +121,22 @@ public final class SyncMain {
     }
 
     /**
-     * Prints the catalog of a jdbc source (streams, columns with source and landed types, primary
-     * keys, cursor candidates) as one JSON line. Only the plan's source is used.
+     * Prints the catalog of a jdbc, rest or stripe source (streams, columns with landed types,
+     * primary keys, cursor candidates) as one JSON line. Only the plan's source is used, and for an
+     * API its streams, whose first page each is read.
      */
     private static int discover(String[] args, Map<String, String> env, PrintStream out) {
         try {
-            SourcePlan source = PlanJson.readSource(planJson(args, env));
+            String json = planJson(args, env);
+            SourcePlan source = PlanJson.readSource(json);
+            if (source.isRestSource()) {
+                List<StreamPlan> streams = PlanJson.readDiscoveryStreams(json, source);
+                try (RestHttp http =
+                        RestHttp.open(source.rest(), SyncEnvironment.from(env), line -> {})) {
+                    out.println(RestCatalog.discover(source, streams, http));
+                    return EXIT_SUCCEEDED;
+                }
+            }
             try (Connection connection =
                     JdbcSource.open(source.jdbc(), SyncEnvironment.from(env))) {
                 out.println(JdbcCatalog.discover(connection));

@@ -14,7 +14,11 @@ import dev.millrace.sync.result.StreamResult;
 import dev.millrace.sync.result.SyncFailure;
 import dev.millrace.sync.result.SyncResult;
 import dev.millrace.sync.source.csv.CsvFolder;
+import dev.millrace.sync.source.jdbc.JdbcReader;
 import dev.millrace.sync.source.jdbc.JdbcSource;
+import dev.millrace.sync.source.StreamReader;
+import dev.millrace.sync.source.rest.RestHttp;
+import dev.millrace.sync.source.rest.RestRead;
 import dev.millrace.sync.state.StateStore;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
@@ -91,9 +95,11 @@ public final class SyncRunner {
                         plan.source().name(),
                         sourceDirectory != null
                                 ? sourceDirectory
-                                : plan.source().jdbc().driver()
-                                        + " database "
-                                        + plan.source().jdbc().database(),
+                                : plan.source().isRestSource()
+                                        ? "API " + RestRead.baseUrl(plan.source())
+                                        : plan.source().jdbc().driver()
+                                                + " database "
+                                                + plan.source().jdbc().database(),
                         destination.type(),
                         target != null
                                 ? target
@@ -200,7 +206,7 @@ public final class SyncRunner {
                 if (plan.source().isFileSource()) {
                     for (StreamPlan stream : plan.streams()) {
                         currentStream = stream.name();
- progress.stream(stream.name());
+                progress.stream(stream.name());
                         CsvFolder folder = new CsvFolder(sourceDirectory, globOf(plan, stream));
                         long started = System.nanoTime();
                         streams.add(
@@ -218,10 +224,10 @@ public final class SyncRunner {
                                         started)));
                     }
                 } else {
-                    try (Connection source = JdbcSource.open(plan.source().jdbc(), env)) {
+                    try (OpenReader source = openReader(plan, env)) {
                         for (StreamPlan stream : plan.streams()) {
                             currentStream = stream.name();
- progress.stream(stream.name());
+                progress.stream(stream.name());
                             long started = System.nanoTime();
                             streams.add(
                                     counted(
@@ -234,7 +240,7 @@ public final class SyncRunner {
                                                             stamp,
                                                             stagingFolder,
                                                             log)
-                                                    .runJdbc(source),
+                                                    .runReader(source.reader()),
                                             started)));
                         }
                     }
@@ -268,7 +274,7 @@ public final class SyncRunner {
         if (plan.source().isFileSource()) {
             for (StreamPlan stream : plan.streams()) {
                 currentStream = stream.name();
- progress.stream(stream.name());
+                progress.stream(stream.name());
                 CsvFolder folder = new CsvFolder(sourceDirectory, globOf(plan, stream));
                 long started = System.nanoTime();
                 streams.add(
@@ -278,16 +284,21 @@ public final class SyncRunner {
                                 started));
             }
         } else {
-            try (Connection source = JdbcSource.open(plan.source().jdbc(), env)) {
+            try (OpenReader source = openReader(plan, env)) {
                 for (StreamPlan stream : plan.streams()) {
                     currentStream = stream.name();
- progress.stream(stream.name());
+                progress.stream(stream.name());
                     long started = System.nanoTime();
                     streams.add(
                             counted(
                             timed(
                                     new JdbcStreamSync(
-                                                    plan, stream, source, session, state, stamp,
+                                                    plan,
+                                                    stream,
+                                                    source.reader(),
+                                                    session,
+                                                    state,
+                                                    stamp,
                                                     log)
                                             .run(),
                                     started)));
@@ -297,6 +308,25 @@ public final class SyncRunner {
         currentStream = null;
         log.info("committing");
         return streams;
+    }
+
+    /** A source whose rows pass through Java, open for one run, and what to close after it. */
+    private record OpenReader(StreamReader reader, AutoCloseable resource)
+            implements AutoCloseable {
+        @Override
+        public void close() throws Exception {
+            resource.close();
+        }
+    }
+
+    /** The plan's database or HTTP API source, opened. */
+    private OpenReader openReader(SyncPlan plan, SyncEnvironment env) throws Exception {
+        if (plan.source().isRestSource()) {
+            RestHttp http = RestHttp.open(plan.source().rest(), env, log);
+            return new OpenReader(new RestRead(plan.source(), http, log), http);
+        }
+        Connection connection = JdbcSource.open(plan.source().jdbc(), env);
+        return new OpenReader(new JdbcReader(connection), connection);
     }
 
     /** Streams read without live counts report what they read once they are done. */

@@ -69,6 +69,12 @@ public final class PackagedExamples {
                                                         !root.relativize(p)
                                                                 .toString()
                                                                 .startsWith("gitops"))
+                                        // API sources need the network and a real key.
+                                        .filter(
+                                                p ->
+                                                        !root.relativize(p)
+                                                                .toString()
+                                                                .startsWith("api-sources"))
                                         .sorted()
                                         .toList()) {
                             texts.add(Files.readString(file));

@@ -17,6 +17,21 @@ import java.util.List;
 @ValidationRule(
         value = "self.type != 'jdbc' || has(self.connectorRef)",
         message = "connectorRef is required when type is jdbc")
+@ValidationRule(
+        value =
+                "self.type != 'rest' || (has(self.rest) && has(self.rest.baseUrl))"
+                        + " || has(self.connectorRef)",
+        message =
+                "rest.baseUrl (or a connectorRef to an http Connector) is required when type is"
+                        + " rest")
+@ValidationRule(
+        value =
+                "self.type != 'rest' || (has(self.streams) && size(self.streams) > 0"
+                        + " && self.streams.all(s, has(s.path)))",
+        message = "a rest source needs streams, each with a path")
+@ValidationRule(
+        value = "self.type != 'stripe' || has(self.stripe)",
+        message = "stripe (with the secretRef of the Stripe key) is required when type is stripe")
 public class SourceSpec {
     @Size(max = 150)
     @JsonPropertyDescription("Human-readable name; metadata.name is the slug derived from it.")
@@ -30,8 +45,18 @@ public class SourceSpec {
     @JsonPropertyDescription("A disabled source is never synced by a schedule.")
     public Boolean enabled = true;
 
-    @JsonPropertyDescription("The Connector that holds host and credentials (jdbc sources).")
+    @JsonPropertyDescription(
+            "The Connector that holds host and credentials (jdbc sources), or the base URL and"
+                    + " credential (rest sources, an http Connector).")
     public ObjectRef connectorRef;
+
+    @JsonPropertyDescription(
+            "HTTP API settings of a rest source: base URL, auth, request budget, retries; the"
+                    + " endpoints are its streams.")
+    public RestSource rest;
+
+    @JsonPropertyDescription("Stripe settings of a stripe source: the key's Secret and the lists.")
+    public StripeSource stripe;
 
     @JsonPropertyDescription("Folder settings for file sources (csv, parquet, json).")
     public FileSource files;

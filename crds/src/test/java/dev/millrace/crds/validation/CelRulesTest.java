@@ -76,7 +76,79 @@ class CelRulesTest {
                 .containsExactly(
                         "spec: Invalid value: \"object\": connectorRef is required when type is"
                                 + " jdbc");
-        assertThat(errorsOf(source("type: rest"))).isEmpty();
+        assertThat(errorsOf(source("type: jdbc\nconnectorRef: {name: shop-db}"))).isEmpty();
+    }
+
+    @Test
+    void restSourceNeedsABaseUrlAndStreamsWithPaths() {
+        assertThat(errorsOf(source("type: rest")))
+                .containsExactly(
+                        "spec: Invalid value: \"object\": rest.baseUrl (or a connectorRef to an"
+                                + " http Connector) is required when type is rest",
+                        "spec: Invalid value: \"object\": a rest source needs streams, each with"
+                                + " a path");
+        assertThat(
+                        errorsOf(
+                                source(
+                                        "type: rest\nrest: {baseUrl: 'https://api.example.com'}\n"
+                                                + "streams: [{name: orders}]")))
+                .containsExactly(
+                        "spec: Invalid value: \"object\": a rest source needs streams, each with"
+                                + " a path");
+        assertThat(
+                        errorsOf(
+                                source(
+                                        "type: rest\nconnectorRef: {name: shop-api}\n"
+                                                + "streams: [{name: orders, path: /orders}]")))
+                .isEmpty();
+    }
+
+    @Test
+    void restAuthNeedsItsSecretAndItsKindsFields() {
+        String base = "type: rest\nstreams: [{name: orders, path: /orders}]\nrest:\n";
+        assertThat(
+                        errorsOf(
+                                source(
+                                        base
+                                                + "  baseUrl: https://api.example.com\n"
+                                                + "  auth: {type: basic}")))
+                .containsExactlyInAnyOrder(
+                        "spec.rest.auth: Invalid value: \"object\": secretRef is required when"
+                                + " auth type is bearer, basic or api_key",
+                        "spec.rest.auth: Invalid value: \"object\": username is required when"
+                                + " auth type is basic");
+        assertThat(
+                        errorsOf(
+                                source(
+                                        base
+                                                + "  baseUrl: https://api.example.com\n"
+                                                + "  auth: {type: api_key, secretRef: {name: k,"
+                                                + " key: v}}")))
+                .containsExactly(
+                        "spec.rest.auth: Invalid value: \"object\": api_key auth needs exactly one"
+                                + " of header and queryParam");
+        assertThat(
+                        errorsOf(
+                                source(
+                                        base
+                                                + "  baseUrl: https://api.example.com\n"
+                                                + "  auth: {type: api_key, header: X-API-Key,"
+                                                + " secretRef: {name: k, key: v}}")))
+                .isEmpty();
+    }
+
+    @Test
+    void stripeSourceNeedsItsKeySecret() {
+        assertThat(errorsOf(source("type: stripe")))
+                .containsExactly(
+                        "spec: Invalid value: \"object\": stripe (with the secretRef of the Stripe"
+                                + " key) is required when type is stripe");
+        assertThat(
+                        errorsOf(
+                                source(
+                                        "type: stripe\nstripe: {secretRef: {name: stripe, key:"
+                                                + " api-key}, endpoints: [charges, customers]}")))
+                .isEmpty();
     }
 
     @Test

@@ -19,7 +19,11 @@ class CrdDescriptionsTest {
      * pod.spec.containers.resources). The field itself still needs a description.
      */
     private static final Set<String> KUBERNETES_TYPED_FIELDS =
-            Set.of("Connection spec.resources", "Connector spec.secretRef");
+            Set.of(
+                    "Connection spec.resources",
+                    "Connector spec.secretRef",
+                    "Source spec.rest.auth.secretRef",
+                    "Source spec.stripe.secretRef");
 
     @Test
     void everySpecPropertyOfEveryCrdHasADescription() {

@@ -59,6 +59,9 @@ public final class SyncPlanBuilder {
         if (source.getSpec().streams != null && !source.getSpec().streams.isEmpty()) {
             return source.getSpec().streams;
         }
+        if (source.getSpec().type == SourceType.STRIPE) {
+            return RestSourcePlan.stripeStreams(source);
+        }
         SourceStream only = new SourceStream();
         only.name = identifier(source.getMetadata().getName());
         return List.of(only);
@@ -108,6 +111,10 @@ public final class SyncPlanBuilder {
         return build(jobId, connection, source, null, destination, null, fullRefresh);
     }
 
+    /**
+     * @param connector the Connector a jdbc or rest source's {@code connectorRef} names; unused for
+     *     file sources
+     */
     public static ObjectNode build(
             long jobId,
             Connection connection,
@@ -144,13 +151,24 @@ public final class SyncPlanBuilder {
                     destinationConnector,
                     fullRefresh);
         }
+        if (source.getSpec().type == SourceType.REST
+                || source.getSpec().type == SourceType.STRIPE) {
+            return RestSourcePlan.build(
+                    jobId,
+                    connection,
+                    source,
+                    connector,
+                    destination,
+                    destinationConnector,
+                    fullRefresh);
+        }
         if (!source.getSpec().type.isFileType()) {
             throw new InvalidConnection(
                     "UnsupportedSource",
                     "source type "
                             + source.getSpec().type.name().toLowerCase(Locale.ROOT)
-                            + " cannot be synced by this version of Millrace (csv, parquet and json"
-                            + " can)");
+                            + " cannot be synced by this version of Millrace (csv, parquet, json,"
+                            + " jdbc, rest and stripe can)");
         }
         JsonNodeFactory json = JsonNodeFactory.instance;
         ObjectNode plan = json.objectNode();
@@ -329,7 +347,7 @@ public final class SyncPlanBuilder {
      * PostgreSQL database reached through the Connector the Destination names, whose password the
      * Job gets from the Connector's Secret (SyncJobFactory reads the reference).
      */
-    private static void putDestination(
+    static void putDestination(
             ObjectNode plan,
             Connection connection,
             Destination destination,

@@ -146,6 +146,22 @@ public final class SyncJobFactory {
             }
         }
 
+        // An API source's token, password or key, the same way.
+        JsonNode auth = plan.path("source").path("rest").path("auth");
+        JsonNode authSecret = auth.path("secretRef");
+        if (auth.hasNonNull("secretEnv") && authSecret.hasNonNull("name")) {
+            env.add(
+                    new EnvVarBuilder()
+                            .withName(auth.path("secretEnv").asText())
+                            .withNewValueFrom()
+                            .withNewSecretKeyRef()
+                            .withName(authSecret.path("name").asText())
+                            .withKey(authSecret.path("key").asText("token"))
+                            .endSecretKeyRef()
+                            .endValueFrom()
+                            .build());
+        }
+
         List<Volume> volumes = new ArrayList<>();
         List<VolumeMount> mounts = new ArrayList<>();
         // DuckDB spills and writes temp files; the root filesystem is read-only.

@@ -175,13 +175,4 @@ class SyncPlanBuilderTest {
                 .isInstanceOf(SyncPlanBuilder.InvalidConnection.class)
                 .hasMessageContaining("needs the Connector");
     }
-
-    @Test
-    void restSourcesAreRefusedWithAReason() {
-        Source source = fileSource(SourceType.REST, null);
-
-        assertThatThrownBy(() -> plan(source))
-                .isInstanceOf(SyncPlanBuilder.InvalidConnection.class)
-                .hasMessageContaining("source type rest cannot be synced");
-    }
 }

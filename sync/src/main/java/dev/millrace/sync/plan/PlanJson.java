@@ -62,14 +62,46 @@ public final class PlanJson {
             throw new InvalidPlanException(
                     List.of("plan: not valid JSON: " + e.getOriginalMessage()));
         }
-        if (source == null || !SourcePlan.JDBC.equals(source.type())) {
-            throw new InvalidPlanException(List.of("source.type: discovery needs a jdbc source"));
+        if (source == null || !(SourcePlan.JDBC.equals(source.type()) || source.isRestSource())) {
+            throw new InvalidPlanException(
+                    List.of("source.type: discovery needs a jdbc, rest or stripe source"));
         }
         List<String> problems = PlanValidator.sourceProblems(source);
         if (!problems.isEmpty()) {
             throw new InvalidPlanException(problems);
         }
         return source;
+    }
+
+    /**
+     * The streams a discovery plan names, checked as far as discovery needs (a rest stream's
+     * endpoint); none is fine for a stripe source, which then describes every known list.
+     */
+    public static List<StreamPlan> readDiscoveryStreams(String json, SourcePlan source) {
+        List<StreamPlan> streams;
+        try {
+            JsonNode node = MAPPER.readTree(json).path("streams");
+            streams =
+                    node.isArray()
+                            ? List.of(MAPPER.treeToValue(node, StreamPlan[].class))
+                            : List.of();
+        } catch (JsonMappingException e) {
+            throw new InvalidPlanException(List.of(describe(e)));
+        } catch (JsonProcessingException e) {
+            throw new InvalidPlanException(
+                    List.of("plan: not valid JSON: " + e.getOriginalMessage()));
+        }
+        if (source.isRestSource()) {
+            List<String> problems = new java.util.ArrayList<>();
+            RestPlanRules.checkStreams(problems, source, streams);
+            if (SourcePlan.REST.equals(source.type()) && streams.isEmpty()) {
+                problems.add("streams: a rest source is discovered per declared stream");
+            }
+            if (!problems.isEmpty()) {
+                throw new InvalidPlanException(problems);
+            }
+        }
+        return streams;
     }
 
     /** The plan as the Job receives it; null fields are written as null, as the operator's are. */

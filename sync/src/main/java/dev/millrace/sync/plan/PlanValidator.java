@@ -43,6 +43,9 @@ public final class PlanValidator {
         if (plan.source() != null && SourcePlan.JDBC.equals(plan.source().type())) {
             checkJdbcStreams(problems, plan.streams());
         }
+        if (plan.source() != null && plan.source().isRestSource()) {
+            RestPlanRules.checkStreams(problems, plan.source(), plan.streams());
+        }
         return problems;
     }
 
@@ -63,13 +66,16 @@ public final class PlanValidator {
         } else if (SourcePlan.JDBC.equals(source.type())) {
             checkJdbc(problems, source.jdbc());
             return;
+        } else if (source.isRestSource()) {
+            RestPlanRules.checkSource(problems, source);
+            return;
         } else if (!SourcePlan.FILE_TYPES.contains(source.type())) {
             problems.add(
                     "source.type: unsupported value \""
                             + source.type()
                             + "\" (this sync engine reads "
                             + String.join(", ", SourcePlan.FILE_TYPES)
-                            + ", jdbc)");
+                            + ", jdbc, rest, stripe)");
         }
         FilesPlan files = source.files();
         if (files == null) {
@@ -284,7 +290,7 @@ public final class PlanValidator {
      *
      * @return whether the value passed
      */
-    private static boolean requireText(List<String> problems, String field, String value) {
+    static boolean requireText(List<String> problems, String field, String value) {
         if (value == null || value.isBlank()) {
             problems.add(field + ": required");
             return false;

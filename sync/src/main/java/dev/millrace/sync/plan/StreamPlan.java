@@ -15,6 +15,7 @@ import java.util.List;
  * @param glob overrides the source's glob for this stream
  * @param table jdbc sources: the table or view read, optionally {@code schema.table}
  * @param query jdbc sources: a SELECT read instead of a table
+ * @param rest rest and stripe sources: the endpoint and its paging (a stripe stream may omit it)
  */
 public record StreamPlan(
         String name,
@@ -23,7 +24,8 @@ public record StreamPlan(
         List<String> primaryKey,
         String glob,
         @JsonInclude(JsonInclude.Include.NON_NULL) String table,
-        @JsonInclude(JsonInclude.Include.NON_NULL) String query) {
+        @JsonInclude(JsonInclude.Include.NON_NULL) String query,
+        @JsonInclude(JsonInclude.Include.NON_NULL) RestStreamPlan rest) {
 
     public StreamPlan {
         primaryKey =
@@ -39,7 +41,35 @@ public record StreamPlan(
             String cursorField,
             List<String> primaryKey,
             String glob) {
-        this(name, syncMode, cursorField, primaryKey, glob, null, null);
+        this(name, syncMode, cursorField, primaryKey, glob, null, null, null);
+    }
+
+    /** A stream of a file or jdbc source. */
+    public StreamPlan(
+            String name,
+            SyncMode syncMode,
+            String cursorField,
+            List<String> primaryKey,
+            String glob,
+            String table,
+            String query) {
+        this(name, syncMode, cursorField, primaryKey, glob, table, query, null);
+    }
+
+    /** A stream of a rest or stripe source. */
+    public static StreamPlan rest(
+            String name,
+            SyncMode syncMode,
+            String cursorField,
+            List<String> primaryKey,
+            RestStreamPlan rest) {
+        return new StreamPlan(name, syncMode, cursorField, primaryKey, null, null, null, rest);
+    }
+
+    /** This stream with its endpoint settled (a stripe stream's from the preset). */
+    public StreamPlan withRest(RestStreamPlan endpoint) {
+        return new StreamPlan(
+                name, syncMode, cursorField, primaryKey, glob, table, query, endpoint);
     }
 
     public boolean hasCursor() {

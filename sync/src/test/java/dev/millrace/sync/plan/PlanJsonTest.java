@@ -127,12 +127,12 @@ class PlanJsonTest {
     void unsupportedSourceAndDestinationTypesAreRejected() {
         assertThat(
                         problemsOf(
-                                PLAN.replace("\"type\": \"csv\"", "\"type\": \"rest\"")
+                                PLAN.replace("\"type\": \"csv\"", "\"type\": \"s3\"")
                                         .replace(
                                                 "\"type\": \"duckdb\"", "\"type\": \"snowflake\"")))
                 .containsExactly(
-                        "source.type: unsupported value \"rest\" (this sync engine reads csv,"
-                                + " parquet, json, jdbc)",
+                        "source.type: unsupported value \"s3\" (this sync engine reads csv,"
+                                + " parquet, json, jdbc, rest, stripe)",
                         "destination.type: unsupported value \"snowflake\" (this sync engine"
                                 + " writes duckdb, postgres, parquet)");
     }
