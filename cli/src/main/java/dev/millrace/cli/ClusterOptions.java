@@ -127,8 +127,7 @@ final class ClusterOptions {
                                 syncAttempts,
                                 d.syncJobs().initialBackoff(),
                                 d.syncJobs().maxBackoff())
-                        .withProgress(
-                                d.syncJobs().progressInterval(), progressListen, progressUrl),
+                        .withProgress(d.syncJobs().progressInterval(), progressListen, progressUrl),
                 d.connectorTestTimeout(),
                 d.connectorFileRoot(),
                 d.checkInterval());

@@ -1,7 +1,7 @@
 package dev.millrace.store;
 
-import dev.millrace.store.catalog.ConnectorCatalogs;
 import dev.millrace.store.anomaly.AnomalyDetection;
+import dev.millrace.store.catalog.ConnectorCatalogs;
 import dev.millrace.store.check.PipelineChecks;
 import dev.millrace.store.execution.PipelineExecutions;
 import dev.millrace.store.id.IdRegistry;

@@ -13,10 +13,10 @@ import dev.millrace.sync.plan.SyncPlan;
 import dev.millrace.sync.result.StreamResult;
 import dev.millrace.sync.result.SyncFailure;
 import dev.millrace.sync.result.SyncResult;
+import dev.millrace.sync.source.StreamReader;
 import dev.millrace.sync.source.csv.CsvFolder;
 import dev.millrace.sync.source.jdbc.JdbcReader;
 import dev.millrace.sync.source.jdbc.JdbcSource;
-import dev.millrace.sync.source.StreamReader;
 import dev.millrace.sync.source.rest.RestHttp;
 import dev.millrace.sync.source.rest.RestRead;
 import dev.millrace.sync.state.StateStore;
@@ -206,42 +206,42 @@ public final class SyncRunner {
                 if (plan.source().isFileSource()) {
                     for (StreamPlan stream : plan.streams()) {
                         currentStream = stream.name();
-                progress.stream(stream.name());
+                        progress.stream(stream.name());
                         CsvFolder folder = new CsvFolder(sourceDirectory, globOf(plan, stream));
                         long started = System.nanoTime();
                         streams.add(
                                 counted(
-                                timed(
-                                        new PostgresStreamSync(
-                                                        plan,
-                                                        stream,
-                                                        staging,
-                                                        destination,
-                                                        stamp,
-                                                        stagingFolder,
-                                                        log)
-                                                .runFiles(folder),
-                                        started)));
+                                        timed(
+                                                new PostgresStreamSync(
+                                                                plan,
+                                                                stream,
+                                                                staging,
+                                                                destination,
+                                                                stamp,
+                                                                stagingFolder,
+                                                                log)
+                                                        .runFiles(folder),
+                                                started)));
                     }
                 } else {
                     try (OpenReader source = openReader(plan, env)) {
                         for (StreamPlan stream : plan.streams()) {
                             currentStream = stream.name();
-                progress.stream(stream.name());
+                            progress.stream(stream.name());
                             long started = System.nanoTime();
                             streams.add(
                                     counted(
-                                    timed(
-                                            new PostgresStreamSync(
-                                                            plan,
-                                                            stream,
-                                                            staging,
-                                                            destination,
-                                                            stamp,
-                                                            stagingFolder,
-                                                            log)
-                                                    .runReader(source.reader()),
-                                            started)));
+                                            timed(
+                                                    new PostgresStreamSync(
+                                                                    plan,
+                                                                    stream,
+                                                                    staging,
+                                                                    destination,
+                                                                    stamp,
+                                                                    stagingFolder,
+                                                                    log)
+                                                            .runReader(source.reader()),
+                                                    started)));
                         }
                     }
                 }
@@ -279,7 +279,9 @@ public final class SyncRunner {
                 long started = System.nanoTime();
                 streams.add(
                         timed(
-                                new StreamSync(plan, stream, folder, session, state, stamp, log, progress)
+                                new StreamSync(
+                                                plan, stream, folder, session, state, stamp, log,
+                                                progress)
                                         .run(),
                                 started));
             }
@@ -287,21 +289,21 @@ public final class SyncRunner {
             try (OpenReader source = openReader(plan, env)) {
                 for (StreamPlan stream : plan.streams()) {
                     currentStream = stream.name();
-                progress.stream(stream.name());
+                    progress.stream(stream.name());
                     long started = System.nanoTime();
                     streams.add(
                             counted(
-                            timed(
-                                    new JdbcStreamSync(
-                                                    plan,
-                                                    stream,
-                                                    source.reader(),
-                                                    session,
-                                                    state,
-                                                    stamp,
-                                                    log)
-                                            .run(),
-                                    started)));
+                                    timed(
+                                            new JdbcStreamSync(
+                                                            plan,
+                                                            stream,
+                                                            source.reader(),
+                                                            session,
+                                                            state,
+                                                            stamp,
+                                                            log)
+                                                    .run(),
+                                            started)));
                 }
             }
         }

@@ -725,6 +725,7 @@ public class ConnectionReconciler implements Reconciler<Connection> {
                 outcome.ended(),
                 outcome.result(),
                 status,
+                client,
                 events);
     }
 
@@ -744,6 +745,7 @@ public class ConnectionReconciler implements Reconciler<Connection> {
             Instant ended,
             Optional<JsonNode> result,
             ConnectionStatus status,
+            KubernetesClient client,
             EventRecorder events) {
         if (!store.complete(
                 record.id(),

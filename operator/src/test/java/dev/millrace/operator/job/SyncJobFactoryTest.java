@@ -26,19 +26,19 @@ class SyncJobFactoryTest {
 
     private static final OperatorSettings SETTINGS =
             new OperatorSettings(
-                    java.util.Set.of(),
-                    "registry.example/millrace:9.9",
-                    "Always",
-                    "millrace-sync",
-                    Duration.ofHours(6),
-                    "millrace-data",
-                    "millrace-warehouse",
-                    new ResourceRequirementsBuilder()
-                            .addToRequests("cpu", new Quantity("250m"))
-                            .addToRequests("memory", new Quantity("512Mi"))
-                            .addToLimits("memory", new Quantity("1536Mi"))
-                            .build(),
-                    Duration.ofMinutes(10))
+                            java.util.Set.of(),
+                            "registry.example/millrace:9.9",
+                            "Always",
+                            "millrace-sync",
+                            Duration.ofHours(6),
+                            "millrace-data",
+                            "millrace-warehouse",
+                            new ResourceRequirementsBuilder()
+                                    .addToRequests("cpu", new Quantity("250m"))
+                                    .addToRequests("memory", new Quantity("512Mi"))
+                                    .addToLimits("memory", new Quantity("1536Mi"))
+                                    .build(),
+                            Duration.ofMinutes(10))
                     .withSyncJobs(SyncJobPolicy.defaults());
 
     private static Connection connection() {
