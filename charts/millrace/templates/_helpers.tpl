@@ -82,6 +82,8 @@ app.kubernetes.io/component: {{ .component }}
 - --job-service-account={{ .Values.sync.serviceAccountName }}
 - --data-claim={{ include "millrace.dataClaim" . }}
 - --warehouse-claim={{ include "millrace.warehouseClaim" . }}
+- --progress-listen=0.0.0.0:{{ .Values.operator.progressPort }}
+- --progress-url=http://{{ include "millrace.fullname" . }}-progress.{{ .Release.Namespace }}.svc:{{ .Values.operator.progressPort }}
 {{- end -}}
 
 {{/* What every Millrace process reconciles or serves: all namespaces, or watchNamespaces. */}}

@@ -61,7 +61,9 @@ class ChartTest {
                         "--image-pull-policy=IfNotPresent",
                         "--job-service-account=millrace-sync",
                         "--data-claim=millrace-data",
-                        "--warehouse-claim=millrace-warehouse");
+                        "--warehouse-claim=millrace-warehouse",
+                        "--progress-listen=0.0.0.0:8801",
+                        "--progress-url=http://millrace-progress.millrace.svc:8801");
         assertThat(pod.getContainers().get(0).getVolumeMounts())
                 .extracting(m -> m.getName() + ":" + m.getMountPath())
                 .containsExactly(
@@ -77,6 +79,33 @@ class ChartTest {
         assertThat(service.getSpec().getSelector()).isEqualTo(Chart.selector("control-plane"));
         assertThat(chart.kinds())
                 .doesNotContain("Ingress", "HorizontalPodAutoscaler", "PodDisruptionBudget");
+    }
+
+    @Test
+    void syncPodsReachTheOperatorsProgressEndpointThroughItsService() {
+        var controlPlane = Chart.render("default.yaml");
+        Service progress = controlPlane.one(Service.class, "millrace-progress");
+        assertThat(progress.getSpec().getPorts().get(0).getPort()).isEqualTo(8801);
+        assertThat(progress.getSpec().getPorts().get(0).getTargetPort().getStrVal())
+                .isEqualTo("progress");
+        assertThat(progress.getSpec().getSelector()).isEqualTo(Chart.selector("control-plane"));
+        assertThat(
+                        container(controlPlane.one(Deployment.class, "millrace-control-plane"))
+                                .getPorts())
+                .extracting(p -> p.getName() + ":" + p.getContainerPort())
+                .contains("progress:8801");
+
+        var split = Chart.render("postgresql.yaml");
+        assertThat(split.one(Service.class, "millrace-progress").getSpec().getSelector())
+                .isEqualTo(Chart.selector("operator"));
+        Container operator = container(split.one(Deployment.class, "millrace-operator"));
+        assertThat(operator.getPorts())
+                .extracting(p -> p.getName() + ":" + p.getContainerPort())
+                .containsExactly("progress:8801");
+        assertThat(operator.getArgs())
+                .contains(
+                        "--progress-listen=0.0.0.0:8801",
+                        "--progress-url=http://millrace-progress.millrace.svc:8801");
     }
 
     @Test

@@ -10,6 +10,7 @@ import dev.millrace.crds.model.ModelSpec;
 import dev.millrace.crds.model.ModelStatus;
 import dev.millrace.operator.OperatorSettings;
 import dev.millrace.operator.job.SyncJobs;
+import dev.millrace.operator.destination.DestinationLease;
 import dev.millrace.operator.kube.ActionAnnotations;
 import dev.millrace.operator.kube.EventRecorder;
 import dev.millrace.operator.kube.StatusWriter;
@@ -223,8 +224,13 @@ public class ModelReconciler implements Reconciler<Model> {
                                     cascade,
                                     client,
                                     events);
-                    new ActionAnnotations(client)
-                            .remove(model, MillraceApi.RUN_ANNOTATION, request);
+                    if (active.isPresent()) {
+                        new ActionAnnotations(client)
+                                .remove(model, MillraceApi.RUN_ANNOTATION, request);
+                    } else {
+                        // In line for the destination's lease: the request stays until it runs.
+                        waiting = true;
+                    }
                 }
             }
         }
@@ -376,7 +382,19 @@ public class ModelReconciler implements Reconciler<Model> {
                                 ? ModelPlan.TABLE
                                 : ModelPlan.VIEW,
                         graph.render(model.getMetadata().getName()));
-        Job job = launch(client, jobFactory.build(model, plan));
+        Job built = jobFactory.build(model, plan);
+        // A model run writes the DuckDB file syncs write: it takes the same lease, in job id order.
+        DestinationLease.Outcome lease =
+                new DestinationLease(client, clock)
+                        .acquire(
+                                model.getMetadata().getNamespace(),
+                                destination.getMetadata().getName(),
+                                built.getMetadata().getName(),
+                                run.id());
+        if (lease instanceof DestinationLease.Waiting) {
+            return Optional.empty();
+        }
+        Job job = launch(client, built);
         events.normal(
                 model,
                 "ModelRunStarted",
@@ -500,6 +518,11 @@ public class ModelReconciler implements Reconciler<Model> {
             KubernetesClient client,
             EventRecorder events,
             Instant now) {
+        new DestinationLease(client, clock)
+                .release(
+                        model.getMetadata().getNamespace(),
+                        model.getSpec().destinationRef.name,
+                        job.getMetadata().getName());
         Optional<JsonNode> result = result(client, job);
         boolean succeeded =
                 SyncJobs.phase(job) == SyncJobs.Phase.SUCCEEDED
