@@ -66,7 +66,23 @@ class RbacTest {
                             "patch",
                             "delete"),
                     // PlatformHealth and DbtModels list Models.
-                    rule("millrace.dev", "models", "get", "list", "watch"));
+                    rule("millrace.dev", "models", "get", "list", "watch"),
+                    // The connector family: ResourceCache (inform, get on a miss), ConnectorWrites
+                    // (create, update, delete) and ConnectorActions via Annotator (JSON Patch of
+                    // millrace.dev/test and millrace.dev/refresh).
+                    rule(
+                            "millrace.dev",
+                            "connectors",
+                            "get",
+                            "list",
+                            "watch",
+                            "create",
+                            "update",
+                            "patch",
+                            "delete"),
+                    // ConnectorWrites: the Secret holding a connector's password (get before a
+                    // rotation or delete, create, update for rotation and ownerReference, delete).
+                    rule("", "secrets", "get", "create", "update", "delete"));
 
     /** Workspaces: the namespaces informer of ResourceCache, and a get on a miss. */
     static final List<String> WORKSPACE_RULES =

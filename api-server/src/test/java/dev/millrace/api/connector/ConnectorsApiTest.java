@@ -84,6 +84,21 @@ class ConnectorsApiTest {
     }
 
     @Test
+    void aSecondConnectorOfTheSameNameGetsTheNextFreeName() throws Exception {
+        long first = api.create(named("Twin MySQL"));
+        var second = api.post("/api/connector", named("Twin MySQL"));
+
+        assertThat(second.statusCode()).as(second.body()).isEqualTo(201);
+        long id = json(second).path("connectorID").asLong();
+        assertThat(id).isNotEqualTo(first);
+        assertThat(api.connector(id).getMetadata().getName()).isEqualTo("twin-mysql-2");
+        assertThat(api.connector(id).getSpec().secretRef.getName())
+                .isEqualTo("twin-mysql-2-credentials");
+        assertThat(decoded(api.secret("twin-mysql-2-credentials"), "password"))
+                .isEqualTo("secure_password");
+    }
+
+    @Test
     void getAnswersTheReferenceShapeAndNeverThePassword() throws Exception {
         long id = api.create(named("Shown MySQL"));
 
