@@ -158,6 +158,13 @@ final class ConnectorWrites {
                 current.getSpec().secretRef != null && current.getSpec().secretRef.getKey() != null
                         ? current.getSpec().secretRef.getKey()
                         : SECRET_KEY;
+        if (!credential && request.password() != null) {
+            throw ConnectorApiException.badRequest(
+                    ConnectorRequest.PASSWORD
+                            + " is not used with "
+                            + ConnectorRequest.AUTH_TYPE
+                            + " 22 (no authentication); send the auth type it is for");
+        }
         if (credential && current.getSpec().secretRef == null && request.password() == null) {
             throw ConnectorApiException.badRequest(
                     "Missing required field: "
@@ -188,8 +195,6 @@ final class ConnectorWrites {
                         spec.remove("secretRef");
                     }
                     apply(tree, request);
-                    // status is the operator's; a PUT of the object must not carry it back.
-                    tree.remove("status");
                     return tree;
                 };
         ObjectNode first = change.apply(tree(current));

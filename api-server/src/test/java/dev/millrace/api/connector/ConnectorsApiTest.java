@@ -203,6 +203,20 @@ class ConnectorsApiTest {
         assertThat(api.secret("unauthenticated-mysql-credentials")).isNull();
         assertThat(json(api.get("/api/connector/" + id)).path("connectorAuthType").asInt())
                 .isEqualTo(22);
+        assertThat(
+                        assertError(
+                                api.put("/api/connector/" + id, "{\"connectorPassword\": \"p\"}"),
+                                400))
+                .contains("connectorAuthType 22");
+        var back =
+                api.put(
+                        "/api/connector/" + id,
+                        "{\"connectorAuthType\": 2, \"connectorPassword\": \"again\"}");
+        assertThat(back.statusCode()).as(back.body()).isEqualTo(200);
+        assertThat(api.connector(id).getSpec().secretRef.getName())
+                .isEqualTo("unauthenticated-mysql-credentials");
+        assertThat(decoded(api.secret("unauthenticated-mysql-credentials"), "password"))
+                .isEqualTo("again");
     }
 
     @Test
