@@ -99,6 +99,31 @@ class ConnectorsApiTest {
     }
 
     @Test
+    void aSecretSomeoneElseMadeIsNeverOverwrittenOrDeleted() throws Exception {
+        cluster.client
+                .resource(
+                        new io.fabric8.kubernetes.api.model.SecretBuilder()
+                                .withNewMetadata()
+                                .withName("shared-mysql-credentials")
+                                .withNamespace(NS)
+                                .endMetadata()
+                                .withStringData(Map.of("password", "theirs"))
+                                .build())
+                .create();
+        String before = api.secret("shared-mysql-credentials").getMetadata().getResourceVersion();
+
+        long id = api.create(named("Shared MySQL"));
+
+        Connector connector = api.connector(id);
+        assertThat(connector.getMetadata().getName()).isEqualTo("shared-mysql-2");
+        assertThat(connector.getSpec().secretRef.getName()).isEqualTo("shared-mysql-2-credentials");
+        assertThat(api.delete("/api/connector/" + id).statusCode()).isEqualTo(200);
+        assertThat(api.secret("shared-mysql-2-credentials")).isNull();
+        assertThat(api.secret("shared-mysql-credentials").getMetadata().getResourceVersion())
+                .isEqualTo(before);
+    }
+
+    @Test
     void getAnswersTheReferenceShapeAndNeverThePassword() throws Exception {
         long id = api.create(named("Shown MySQL"));
 
