@@ -62,7 +62,8 @@ public final class ApiServer implements AutoCloseable {
         this.families =
                 List.of(
                         new PlatformApi(context),
-                        new dev.millrace.api.airbyte.AirbytePublicApi(context));
+                        new dev.millrace.api.airbyte.AirbytePublicApi(context),
+                        new dev.millrace.api.connector.DatabasinConnectorApi(context));
         this.app =
                 Javalin.create(
                         config -> {

@@ -21,6 +21,7 @@ import java.util.Set;
  * @param uploadLimitBytes the largest CSV upload accepted (413 above)
  * @param auth how callers are authenticated; off ({@link AuthSettings#none()}) only on loopback
  * @param watchNamespaces the namespaces (workspaces) the API reads and writes; empty for all
+ * @param connectorApi the connector family's request budget and test wait
  */
 public record ApiSettings(
         String host,
@@ -34,12 +35,83 @@ public record ApiSettings(
         Duration fileWatchDebounce,
         long uploadLimitBytes,
         AuthSettings auth,
-        Set<String> watchNamespaces) {
+        Set<String> watchNamespaces,
+        ConnectorApiSettings connectorApi) {
     public static final int DEFAULT_PORT = 8800;
 
     public ApiSettings {
         auth = auth == null ? AuthSettings.none() : auth;
         watchNamespaces = watchNamespaces == null ? Set.of() : Set.copyOf(watchNamespaces);
+        connectorApi = connectorApi == null ? ConnectorApiSettings.DEFAULTS : connectorApi;
+    }
+
+    /** Settings with the connector family's defaults (the arity before that family existed). */
+    public ApiSettings(
+            String host,
+            int port,
+            String namespace,
+            String version,
+            Path dataRoot,
+            Path warehouseRoot,
+            URI metabaseUrl,
+            URI dbtDocsUrl,
+            Duration fileWatchDebounce,
+            long uploadLimitBytes,
+            AuthSettings auth,
+            Set<String> watchNamespaces) {
+        this(
+                host,
+                port,
+                namespace,
+                version,
+                dataRoot,
+                warehouseRoot,
+                metabaseUrl,
+                dbtDocsUrl,
+                fileWatchDebounce,
+                uploadLimitBytes,
+                auth,
+                watchNamespaces,
+                ConnectorApiSettings.DEFAULTS);
+    }
+
+    /**
+     * The connector (Databasin) family's limits.
+     *
+     * @param requestsPerMinute requests one caller may make per minute before a 429
+     * @param testWait how long POST /api/connector/{id}/test waits for the operator's result
+     */
+    public record ConnectorApiSettings(int requestsPerMinute, Duration testWait) {
+        public static final ConnectorApiSettings DEFAULTS =
+                new ConnectorApiSettings(600, Duration.ofSeconds(30));
+
+        public ConnectorApiSettings {
+            if (requestsPerMinute < 1) {
+                throw new IllegalArgumentException(
+                        "requestsPerMinute must be at least 1, was " + requestsPerMinute);
+            }
+            if (testWait == null || testWait.isNegative() || testWait.isZero()) {
+                throw new IllegalArgumentException("testWait must be positive, was " + testWait);
+            }
+        }
+    }
+
+    /** These settings with the connector family's request budget and test wait. */
+    public ApiSettings withConnectorApi(ConnectorApiSettings connector) {
+        return new ApiSettings(
+                host,
+                port,
+                namespace,
+                version,
+                dataRoot,
+                warehouseRoot,
+                metabaseUrl,
+                dbtDocsUrl,
+                fileWatchDebounce,
+                uploadLimitBytes,
+                auth,
+                watchNamespaces,
+                connector);
     }
 
     /** Settings without auth (loopback only). */
@@ -83,7 +155,8 @@ public record ApiSettings(
                 fileWatchDebounce,
                 uploadLimitBytes,
                 auth,
-                watchNamespaces);
+                watchNamespaces,
+                connectorApi);
     }
 
     /** These settings limited to {@code namespaces} (empty: every namespace). */
@@ -100,7 +173,8 @@ public record ApiSettings(
                 fileWatchDebounce,
                 uploadLimitBytes,
                 auth,
-                namespaces);
+                namespaces,
+                connectorApi);
     }
 
     /** These settings with the upstreams of the /metabase and /dbt-docs proxies (null: none). */
@@ -117,7 +191,8 @@ public record ApiSettings(
                 fileWatchDebounce,
                 uploadLimitBytes,
                 auth,
-                watchNamespaces);
+                watchNamespaces,
+                connectorApi);
     }
 
     public static final Duration DEFAULT_FILE_WATCH_DEBOUNCE = Duration.ofSeconds(600);

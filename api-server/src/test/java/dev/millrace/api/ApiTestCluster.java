@@ -48,6 +48,23 @@ public final class ApiTestCluster implements AutoCloseable {
      */
     public ApiTestCluster(Path tmp, AuthSettings auth, Consumer<KubernetesClient> beforeStart)
             throws Exception {
+        this(tmp, auth, beforeStart, TEST_CONNECTOR_API);
+    }
+
+    /**
+     * The connector family's limits in tests: a budget no test (the bad-input sweep sends thousands
+     * of requests) runs into, and a short test wait, since no operator answers here.
+     */
+    public static final ApiSettings.ConnectorApiSettings TEST_CONNECTOR_API =
+            new ApiSettings.ConnectorApiSettings(1_000_000, java.time.Duration.ofSeconds(2));
+
+    /** A cluster whose connector family runs with {@code connectorApi}. */
+    public ApiTestCluster(
+            Path tmp,
+            AuthSettings auth,
+            Consumer<KubernetesClient> beforeStart,
+            ApiSettings.ConnectorApiSettings connectorApi)
+            throws Exception {
         kube =
                 new KubernetesMockServer(
                         new Context(),
@@ -94,7 +111,8 @@ public final class ApiTestCluster implements AutoCloseable {
                                                 "test",
                                                 tmp.resolve("files"),
                                                 tmp)
-                                        .withAuth(auth),
+                                        .withAuth(auth)
+                                        .withConnectorApi(connectorApi),
                                 client,
                                 store,
                                 Clock.systemUTC())

@@ -40,6 +40,14 @@ final class ApiOptions {
                             + " (default: none).")
     java.net.URI dbtDocsUrl;
 
+    @Option(
+            names = "--connector-rate-limit",
+            defaultValue = "600",
+            description =
+                    "Requests per minute one caller may make to the connector API (/api/connector)"
+                            + " before a 429 (default: ${DEFAULT-VALUE}).")
+    int connectorRateLimit;
+
     /**
      * The API settings, or IllegalArgumentException when the auth configuration is refused (e.g. no
      * auth on a non-loopback address) — checked before anything starts, so a refused configuration
@@ -57,6 +65,10 @@ final class ApiOptions {
                         cluster.warehouseRoot)
                 .withAuth(authSettings)
                 .withUpstreams(metabaseUrl, dbtDocsUrl)
-                .withWatchNamespaces(new java.util.LinkedHashSet<>(cluster.namespaces));
+                .withWatchNamespaces(new java.util.LinkedHashSet<>(cluster.namespaces))
+                .withConnectorApi(
+                        new ApiSettings.ConnectorApiSettings(
+                                connectorRateLimit,
+                                ApiSettings.ConnectorApiSettings.DEFAULTS.testWait()));
     }
 }

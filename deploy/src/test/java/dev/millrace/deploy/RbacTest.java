@@ -91,7 +91,23 @@ class RbacTest {
                     // PlatformHealth and DbtModels list Models, DbtModels.find gets one,
                     // ModelEventInformer (inform: list, watch), Annotator (JSON Patch of
                     // millrace.dev/run and millrace.dev/run-options).
-                    rule("millrace.dev", "models", "get", "list", "watch", "patch"));
+                    rule("millrace.dev", "models", "get", "list", "watch", "patch"),
+                    // The connector family: ResourceCache (inform, get on a miss), ConnectorWrites
+                    // (create, update, delete) and ConnectorActions via Annotator (JSON Patch of
+                    // millrace.dev/test and millrace.dev/refresh).
+                    rule(
+                            "millrace.dev",
+                            "connectors",
+                            "get",
+                            "list",
+                            "watch",
+                            "create",
+                            "update",
+                            "patch",
+                            "delete"),
+                    // ConnectorWrites: the Secret holding a connector's password (get before a
+                    // rotation or delete, create, update for rotation and ownerReference, delete).
+                    rule("", "secrets", "get", "create", "update", "delete"));
 
     /** Workspaces: the namespaces informer of ResourceCache, and a get on a miss. */
     static final List<String> WORKSPACE_RULES =

@@ -14,6 +14,8 @@ import dev.millrace.crds.connection.Connection;
 import dev.millrace.crds.connection.ConnectionSpec;
 import dev.millrace.crds.connection.ConnectionStream;
 import dev.millrace.crds.connection.SyncMode;
+import dev.millrace.crds.connector.Connector;
+import dev.millrace.crds.connector.ConnectorSpec;
 import dev.millrace.crds.destination.Destination;
 import dev.millrace.crds.destination.DestinationSpec;
 import dev.millrace.crds.destination.DestinationType;
@@ -22,6 +24,9 @@ import dev.millrace.crds.source.Source;
 import dev.millrace.crds.source.SourceSpec;
 import dev.millrace.crds.source.SourceStatus;
 import dev.millrace.crds.source.SourceType;
+import dev.millrace.store.catalog.CatalogColumn;
+import dev.millrace.store.catalog.CatalogSnapshot;
+import dev.millrace.store.catalog.CatalogTable;
 import dev.millrace.store.job.JobQuery;
 import dev.millrace.store.job.JobRecord;
 import dev.millrace.store.job.JobRequest;
@@ -84,6 +89,7 @@ class BadInputSweepTest {
     private Destination destination;
     private Connection connection;
     private long jobId;
+    private long connectorId;
 
     /** Held so the level sticks: the mock server logs every one of the thousands of requests. */
     private static final java.util.logging.Logger MOCK_LOG =
@@ -173,6 +179,33 @@ class BadInputSweepTest {
         m.getSpec().sql = "select * from raw_orders.orders";
         m.getSpec().destinationRef = ObjectRef.to("warehouse");
         cluster.client.resource(m).create();
+        // A Connector with its store id and a stored catalog, for the connector family.
+        Connector k = new Connector();
+        k.setMetadata(new ObjectMetaBuilder().withName("crm-db").withNamespace(NS).build());
+        k.setSpec(new ConnectorSpec());
+        k.getSpec().type = ConnectorSpec.ConnectorType.POSTGRES;
+        k.getSpec().host = "crm.example.com";
+        Connector connector = cluster.client.resource(k).create();
+        String connectorUid = connector.getMetadata().getUid();
+        connectorId = cluster.store.idFor("Connector", NS, "crm-db", connectorUid);
+        cluster.store
+                .connectorCatalogs()
+                .replace(
+                        connectorUid,
+                        new CatalogSnapshot(
+                                Instant.parse("2026-11-20T08:00:00Z"),
+                                List.of(new CatalogSnapshot.SchemaName("crm", "public")),
+                                List.of(
+                                        new CatalogTable(
+                                                "crm",
+                                                "public",
+                                                "orders",
+                                                "TABLE",
+                                                10L,
+                                                8192L,
+                                                List.of(
+                                                        new CatalogColumn(
+                                                                "id", 1, "int4", false, 1))))));
 
         String uid = connection.getMetadata().getUid();
         Instant t = Instant.parse("2026-11-20T08:00:00Z");
@@ -557,6 +590,13 @@ class BadInputSweepTest {
         boolean id = n.endsWith("id") || n.endsWith("_id");
         if (n.contains("workspace") && id) {
             return cluster.client.namespaces().withName(NS).get().getMetadata().getUid();
+        }
+        if (n.equals("connectorid")) {
+            return Long.toString(connectorId);
+        }
+        // The connector family's fields (connectorMaxConnections) name no Connection.
+        if (n.startsWith("connector")) {
+            return null;
         }
         if (n.contains("job")) {
             return Long.toString(jobId);
