@@ -473,6 +473,11 @@ final class PostgresStreamSync {
             Map<String, Long> knownMtimes,
             long stagedRows)
             throws SQLException {
+        if (stagedRows == 0) {
+            // Nothing new (e.g. the files were committed by a run that was killed right after):
+            // there are no staged columns to check the key against, only replaced files to drop.
+            return new WriteCounts(0, 0, deleteRowsOfFiles(replacedFiles));
+        }
         List<Column> existing = pg.columns(stream.name());
         List<String> keys = new ArrayList<>();
         for (String key : stream.primaryKey()) {
@@ -484,9 +489,6 @@ final class PostgresStreamSync {
         }
         String cursor =
                 stream.cursorField() == null ? null : column(existing, stream.cursorField()).name();
-        if (stagedRows == 0) {
-            return new WriteCounts(0, 0, deleteRowsOfFiles(replacedFiles));
-        }
         List<String[]> nullKeys =
                 pg.query(
                         "SELECT count(*), min("
