@@ -113,10 +113,19 @@ class PipelineMonitoringTest {
                         "[{\"op\":\"replace\",\"path\":\"/spec/loadLineage\",\"value\":true}]");
 
         cluster.requestSync(CONNECTION, "req-1");
-        cluster.awaitLastJob(CONNECTION, "succeeded");
+        long firstJob = cluster.awaitLastJob(CONNECTION, "succeeded").getStatus().lastJob.id;
         Files.writeString(cluster.dataRoot.resolve("orders/c.csv"), HEADER + "6,fay,3\n");
         cluster.requestSync(CONNECTION, "req-2");
-        Connection synced = cluster.awaitLastJob(CONNECTION, "succeeded");
+        // The first job's "succeeded" is still there until the second one is picked up.
+        Connection synced =
+                await().atMost(OperatorHarness.WAIT)
+                        .until(
+                                () -> cluster.connection(CONNECTION),
+                                c ->
+                                        c.getStatus().lastJob != null
+                                                && c.getStatus().lastJob.id != firstJob
+                                                && "succeeded"
+                                                        .equals(c.getStatus().lastJob.status));
 
         long pipelineId = pipeline.getStatus().id;
         await().atMost(OperatorHarness.WAIT)
@@ -142,13 +151,6 @@ class PipelineMonitoringTest {
         assertThat(first.throughput()).isPositive();
         Execution second = executions.get(0);
         assertThat(second.jobId()).isEqualTo(synced.getStatus().lastJob.id);
-        System.out.println(
-                "DEBUG job "
-                        + cluster.store.findJob(second.jobId())
-                        + " exec "
-                        + second
-                        + " status "
-                        + synced.getStatus().lastJob.rowsSynced);
         assertThat(second.totalRows()).isEqualTo(synced.getStatus().lastJob.rowsSynced);
         assertThat(second.inserts()).isPositive();
 

@@ -270,11 +270,12 @@ public class ConnectionReconciler implements Reconciler<Connection> {
                                 parse(status.lastScheduledAt),
                                 now);
         Optional<JobRecord> unfinished = oldestActiveJob(ns, name);
+        Optional<JobRecord> allocated = Optional.empty();
         if (active.isEmpty() && unfinished.isEmpty() && request != null) {
             if (problem.isPresent()) {
                 rejectRequest(connection, source, request, problem.get(), client, events, now);
             } else {
-                unfinished =
+                allocated =
                         Optional.of(
                                 allocate(
                                         connection,
@@ -288,12 +289,19 @@ public class ConnectionReconciler implements Reconciler<Connection> {
                 && !connection.getSpec().isSuspended()
                 && source.map(s -> s.getSpec().isEnabled()).orElse(false)) {
             Instant slot = schedule.dueSlot().get();
-            unfinished = Optional.of(allocate(connection, source.get(), "schedule:" + slot, false));
+            allocated = Optional.of(allocate(connection, source.get(), "schedule:" + slot, false));
             status.lastScheduledAt = slot.toString();
         }
+        // Allocation is idempotent: a request or slot seen again (an operator restart before the
+        // annotation was removed) returns its job, which may have ended already and must not run
+        // again.
+        if (allocated.isPresent() && !allocated.get().status().isTerminal()) {
+            unfinished = allocated;
+        }
+        Optional<JobRecord> requested = allocated.isPresent() ? allocated : unfinished;
         if (request != null
-                && unfinished.isPresent()
-                && unfinished.get().requestKey().equals("manual:" + request)) {
+                && requested.isPresent()
+                && requested.get().requestKey().equals("manual:" + request)) {
             // The store has the request now; the annotation is done with.
             new ActionAnnotations(client).remove(connection, MillraceApi.SYNC_ANNOTATION, request);
             request = null;
