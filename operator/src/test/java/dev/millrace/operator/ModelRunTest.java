@@ -225,11 +225,16 @@ class ModelRunTest {
         awaitModel("totals", m -> phase(m) == ModelStatus.Phase.SUCCESS);
         assertThat(cluster.warehouseCount("select count(*) from marts.totals")).isEqualTo(4);
 
-        Model current = model("totals");
-        current.getSpec().sql =
-                "select customer, sum(amount) as total from raw_orders.no_such_table group by"
-                        + " customer";
-        cluster.client.resource(current).update();
+        // A JSON Patch, not a PUT: the operator writes the Model's status meanwhile.
+        cluster.client
+                .resources(Model.class)
+                .inNamespace(OperatorHarness.NS)
+                .withName("totals")
+                .patch(
+                        PatchContext.of(PatchType.JSON),
+                        "[{\"op\":\"replace\",\"path\":\"/spec/sql\",\"value\":\"select"
+                                + " customer, sum(amount) as total from raw_orders.no_such_table"
+                                + " group by customer\"}]");
         requestRun("totals", "r-bad", false);
 
         Model failed = awaitModel("totals", m -> phase(m) == ModelStatus.Phase.ERROR);
@@ -244,9 +249,15 @@ class ModelRunTest {
 
     @Test
     void aSourceThatRunsModelsAfterSyncBuildsTheDestinationsModelsInOrder() throws Exception {
-        Source source = cluster.source("orders");
-        source.getSpec().runModelsAfterSync = true;
-        cluster.client.resource(source).update();
+        cluster.source("orders");
+        // A JSON Patch, not a PUT: the operator writes the Source's status meanwhile.
+        cluster.client
+                .resources(Source.class)
+                .inNamespace(OperatorHarness.NS)
+                .withName("orders")
+                .patch(
+                        PatchContext.of(PatchType.JSON),
+                        "[{\"op\":\"add\",\"path\":\"/spec/runModelsAfterSync\",\"value\":true}]");
         model("stg_orders", "select * from raw_orders.orders", "view", "staging");
         model(
                 "order_total",

@@ -253,9 +253,30 @@ public class ConnectionReconciler implements Reconciler<Connection> {
         Optional<Job> active = observeJobs(connection, jobs, status, client, events, now);
 
         // Validate: both references must resolve, the schedule must parse, the plan must build.
-        Optional<Source> source = context.getSecondaryResource(Source.class, SOURCES);
+        // A cache miss is asked again of the API: right after an operator (re)start the secondary
+        // caches can lag, and an accepted job must not fail as "source does not exist".
+        Optional<Source> source =
+                context.getSecondaryResource(Source.class, SOURCES)
+                        .or(
+                                () ->
+                                        Optional.ofNullable(
+                                                client.resources(Source.class)
+                                                        .inNamespace(ns)
+                                                        .withName(
+                                                                connection.getSpec().sourceRef.name)
+                                                        .get()));
         Optional<Destination> destination =
-                context.getSecondaryResource(Destination.class, DESTINATIONS);
+                context.getSecondaryResource(Destination.class, DESTINATIONS)
+                        .or(
+                                () ->
+                                        Optional.ofNullable(
+                                                client.resources(Destination.class)
+                                                        .inNamespace(ns)
+                                                        .withName(
+                                                                connection.getSpec()
+                                                                        .destinationRef
+                                                                        .name)
+                                                        .get()));
         Optional<Problem> problem = validate(connection, source, destination, client);
 
         // Act: a requested sync first, then the schedule; the store's unfinished job (queued,
