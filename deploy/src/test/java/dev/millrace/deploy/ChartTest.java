@@ -290,9 +290,13 @@ class ChartTest {
                         .toList();
         assertThat(serving).hasSize(1);
         Container c = serving.get(0);
+        // The control plane also runs the operator, whose progress port sync pods call.
         assertThat(c.getPorts())
                 .extracting(p -> p.getName() + ":" + p.getContainerPort())
-                .containsExactly("http:8800");
+                .containsExactlyElementsOf(
+                        c.getArgs().get(0).equals("control-plane")
+                                ? List.of("http:8800", "progress:8801")
+                                : List.of("http:8800"));
         for (var probe : List.of(c.getLivenessProbe(), c.getReadinessProbe())) {
             assertThat(probe.getHttpGet().getPath()).isEqualTo("/api/status");
             assertThat(probe.getHttpGet().getPort().getStrVal()).isEqualTo("http");
