@@ -116,6 +116,12 @@ final class ClusterOptions {
     String leaderElectionNamespace;
 
     @Option(
+            names = "--leader-election-lease",
+            defaultValue = LeaderElection.DEFAULT_LEASE,
+            description = "Name of the operator Lease (default: ${DEFAULT-VALUE}).")
+    String leaderElectionLease;
+
+    @Option(
             names = "--metrics-listen",
             defaultValue = "0.0.0.0:8802",
             description =
@@ -125,7 +131,10 @@ final class ClusterOptions {
 
     OperationsSettings operationsSettings() {
         return new OperationsSettings(
-                leaderElection ? LeaderElection.of(leaderElectionNamespace) : null,
+                leaderElection
+                        ? LeaderElection.of(leaderElectionNamespace)
+                                .withLeaseName(leaderElectionLease)
+                        : null,
                 "none".equalsIgnoreCase(metricsListen) ? null : metricsListen);
     }
 

@@ -52,6 +52,11 @@ public record LeaderElection(
                 namespace, leaseName, value, leaseDuration, renewDeadline, retryPeriod);
     }
 
+    public LeaderElection withLeaseName(String value) {
+        return new LeaderElection(
+                namespace, value, identity, leaseDuration, renewDeadline, retryPeriod);
+    }
+
     public LeaderElection withTimings(Duration lease, Duration renew, Duration retry) {
         return new LeaderElection(namespace, leaseName, identity, lease, renew, retry);
     }
