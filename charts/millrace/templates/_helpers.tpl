@@ -84,6 +84,48 @@ app.kubernetes.io/component: {{ .component }}
 - --warehouse-claim={{ include "millrace.warehouseClaim" . }}
 - --progress-listen=0.0.0.0:{{ .Values.operator.progressPort }}
 - --progress-url=http://{{ include "millrace.fullname" . }}-progress.{{ .Release.Namespace }}.svc:{{ .Values.operator.progressPort }}
+- --leader-election-namespace=$(POD_NAMESPACE)
+- --leader-election-lease={{ include "millrace.fullname" . }}-operator
+- --metrics-listen=0.0.0.0:{{ .Values.operator.metricsPort }}
+{{- end -}}
+
+{{/* The pod's namespace from the downward API: where the operator Lease lives. */}}
+{{- define "millrace.podNamespaceEnv" -}}
+- name: POD_NAMESPACE
+  valueFrom:
+    fieldRef:
+      fieldPath: metadata.namespace
+{{- end -}}
+
+{{/* Port, probes and scrape annotations of the operator's /metrics, /healthz and /readyz. */}}
+{{- define "millrace.metricsPort" -}}
+- name: metrics
+  containerPort: {{ .Values.operator.metricsPort }}
+  protocol: TCP
+{{- end -}}
+
+{{- define "millrace.operatorProbes" -}}
+livenessProbe:
+  httpGet:
+    path: /healthz
+    port: metrics
+  initialDelaySeconds: 10
+  periodSeconds: 20
+  failureThreshold: 3
+readinessProbe:
+  httpGet:
+    path: /readyz
+    port: metrics
+  periodSeconds: 10
+  failureThreshold: 3
+{{- end -}}
+
+{{- define "millrace.scrapeAnnotations" -}}
+{{- if .Values.operator.metrics.scrapeAnnotations }}
+prometheus.io/scrape: "true"
+prometheus.io/port: {{ .Values.operator.metricsPort | quote }}
+prometheus.io/path: /metrics
+{{- end }}
 {{- end -}}
 
 {{/* What every Millrace process reconciles or serves: all namespaces, or watchNamespaces. */}}

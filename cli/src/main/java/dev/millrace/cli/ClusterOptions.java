@@ -2,7 +2,9 @@ package dev.millrace.cli;
 
 import dev.millrace.api.auth.AuthMode;
 import dev.millrace.api.auth.AuthSettings;
+import dev.millrace.operator.OperationsSettings;
 import dev.millrace.operator.OperatorSettings;
+import dev.millrace.operator.leader.LeaderElection;
 import dev.millrace.store.Store;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -95,6 +97,46 @@ final class ClusterOptions {
             description =
                     "Where DuckDB destinations' files are mounted (default: ${DEFAULT-VALUE}).")
     Path warehouseRoot;
+
+    @Option(
+            names = "--leader-election",
+            negatable = true,
+            defaultValue = "true",
+            fallbackValue = "true",
+            description =
+                    "Compete for the operator Lease so only one replica reconciles (default:"
+                            + " on; --no-leader-election for a single replica).")
+    boolean leaderElection;
+
+    @Option(
+            names = "--leader-election-namespace",
+            defaultValue = "${env:POD_NAMESPACE:-default}",
+            description =
+                    "Namespace of the operator Lease (default: $POD_NAMESPACE, else default).")
+    String leaderElectionNamespace;
+
+    @Option(
+            names = "--leader-election-lease",
+            defaultValue = LeaderElection.DEFAULT_LEASE,
+            description = "Name of the operator Lease (default: ${DEFAULT-VALUE}).")
+    String leaderElectionLease;
+
+    @Option(
+            names = "--metrics-listen",
+            defaultValue = "0.0.0.0:8802",
+            description =
+                    "host:port of /metrics, /healthz and /readyz, or 'none' (default:"
+                            + " ${DEFAULT-VALUE}).")
+    String metricsListen;
+
+    OperationsSettings operationsSettings() {
+        return new OperationsSettings(
+                leaderElection
+                        ? LeaderElection.of(leaderElectionNamespace)
+                                .withLeaseName(leaderElectionLease)
+                        : null,
+                "none".equalsIgnoreCase(metricsListen) ? null : metricsListen);
+    }
 
     Store openStore() throws java.io.IOException {
         if (storeUrl != null) {

@@ -37,7 +37,12 @@ final class ControlPlaneCommand implements Callable<Integer> {
         Store store = cluster.openStore();
         Clock clock = Clock.systemUTC();
         MillraceOperator operator =
-                new MillraceOperator(client, store, cluster.operatorSettings(), clock);
+                new MillraceOperator(
+                        client,
+                        store,
+                        cluster.operatorSettings(),
+                        clock,
+                        cluster.operationsSettings());
         operator.start();
         ApiServer server = new ApiServer(settings, client, store, clock).start();
         System.out.println(

@@ -25,7 +25,12 @@ final class OperatorCommand implements Callable<Integer> {
         KubernetesClient client = new KubernetesClientBuilder().build();
         Store store = cluster.openStore();
         MillraceOperator operator =
-                new MillraceOperator(client, store, cluster.operatorSettings(), Clock.systemUTC());
+                new MillraceOperator(
+                        client,
+                        store,
+                        cluster.operatorSettings(),
+                        Clock.systemUTC(),
+                        cluster.operationsSettings());
         operator.start();
         System.out.println("Millrace operator " + Version.current() + " started");
         return RunUntilStopped.await(List.of(operator, store, client));

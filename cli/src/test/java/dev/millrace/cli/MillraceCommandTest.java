@@ -33,6 +33,45 @@ class MillraceCommandTest {
     }
 
     @Test
+    void clusterCommandsElectALeaderAndServeMetricsByDefault() {
+        for (String command : new String[] {"operator", "control-plane"}) {
+            assertThat(help(command, "--help"))
+                    .contains(
+                            "--[no-]leader-election",
+                            "--leader-election-namespace",
+                            "$POD_NAMESPACE",
+                            "--metrics-listen",
+                            "default: 0.0.0.0:8802");
+        }
+    }
+
+    @Test
+    void leaderElectionIsOnUnlessTurnedOffAndItsNamespaceFollowsThePod() {
+        ClusterOptions defaults = parse();
+        assertThat(defaults.operationsSettings().leaderElection()).isNotNull();
+        assertThat(defaults.operationsSettings().leaderElection().namespace())
+                .isEqualTo(System.getenv().getOrDefault("POD_NAMESPACE", "default"));
+        assertThat(defaults.operationsSettings().listen()).isEqualTo("0.0.0.0:8802");
+
+        ClusterOptions single = parse("--no-leader-election", "--metrics-listen", "none");
+        assertThat(single.operationsSettings().leaderElection()).isNull();
+        assertThat(single.operationsSettings().listen()).isNull();
+
+        assertThat(
+                        parse("--leader-election-namespace", "millrace")
+                                .operationsSettings()
+                                .leaderElection()
+                                .namespace())
+                .isEqualTo("millrace");
+    }
+
+    private static ClusterOptions parse(String... args) {
+        OperatorCommand command = new OperatorCommand();
+        new picocli.CommandLine(command).parseArgs(args);
+        return command.cluster;
+    }
+
+    @Test
     void localRefusesToBindBeyondLoopbackBecauseItHasNoAuth() {
         assertThat(
                         Millrace.commandLine()

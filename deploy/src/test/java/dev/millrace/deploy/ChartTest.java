@@ -63,7 +63,10 @@ class ChartTest {
                         "--data-claim=millrace-data",
                         "--warehouse-claim=millrace-warehouse",
                         "--progress-listen=0.0.0.0:8801",
-                        "--progress-url=http://millrace-progress.millrace.svc:8801");
+                        "--progress-url=http://millrace-progress.millrace.svc:8801",
+                        "--leader-election-namespace=$(POD_NAMESPACE)",
+                        "--leader-election-lease=millrace-operator",
+                        "--metrics-listen=0.0.0.0:8802");
         assertThat(pod.getContainers().get(0).getVolumeMounts())
                 .extracting(m -> m.getName() + ":" + m.getMountPath())
                 .containsExactly(
@@ -101,7 +104,7 @@ class ChartTest {
         Container operator = container(split.one(Deployment.class, "millrace-operator"));
         assertThat(operator.getPorts())
                 .extracting(p -> p.getName() + ":" + p.getContainerPort())
-                .containsExactly("progress:8801");
+                .containsExactly("progress:8801", "metrics:8802");
         assertThat(operator.getArgs())
                 .contains(
                         "--progress-listen=0.0.0.0:8801",
@@ -172,6 +175,70 @@ class ChartTest {
         assertThat(chart.all(PersistentVolumeClaim.class))
                 .extracting(c -> c.getMetadata().getName())
                 .containsExactly("millrace-data", "millrace-warehouse");
+    }
+
+    @Test
+    void operatorReplicasElectALeaderAndAreProbedAndScrapedOnTheMetricsPort() {
+        var chart =
+                Chart.parse(Chart.template("postgresql.yaml", t -> t.set("operator.replicas", 2)));
+        Deployment deployment =
+                chart.stream()
+                        .filter(o -> o instanceof Deployment)
+                        .map(Deployment.class::cast)
+                        .filter(d -> d.getMetadata().getName().equals("millrace-operator"))
+                        .findFirst()
+                        .orElseThrow();
+        assertThat(deployment.getSpec().getReplicas()).isEqualTo(2);
+        assertThat(deployment.getSpec().getStrategy())
+                .as("a rolling update is safe: the new pod waits for the Lease")
+                .isNull();
+        Container operator = container(deployment);
+        assertThat(operator.getArgs())
+                .contains(
+                        "--leader-election-namespace=$(POD_NAMESPACE)",
+                        "--leader-election-lease=millrace-operator",
+                        "--metrics-listen=0.0.0.0:8802");
+        // POD_NAMESPACE is defined before the args that expand it.
+        assertThat(operator.getEnv().get(0).getName()).isEqualTo("POD_NAMESPACE");
+        assertThat(operator.getEnv().get(0).getValueFrom().getFieldRef().getFieldPath())
+                .isEqualTo("metadata.namespace");
+        assertThat(operator.getPorts())
+                .extracting(p -> p.getName() + ":" + p.getContainerPort())
+                .containsExactly("progress:8801", "metrics:8802");
+        assertThat(operator.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/healthz");
+        assertThat(operator.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/readyz");
+        for (var probe : List.of(operator.getLivenessProbe(), operator.getReadinessProbe())) {
+            assertThat(probe.getHttpGet().getPort().getStrVal()).isEqualTo("metrics");
+        }
+        assertThat(deployment.getSpec().getTemplate().getMetadata().getAnnotations())
+                .containsEntry("prometheus.io/scrape", "true")
+                .containsEntry("prometheus.io/port", "8802")
+                .containsEntry("prometheus.io/path", "/metrics");
+
+        Deployment cp =
+                Chart.render("default.yaml").one(Deployment.class, "millrace-control-plane");
+        assertThat(container(cp).getPorts())
+                .extracting(p -> p.getName() + ":" + p.getContainerPort())
+                .containsExactly("http:8800", "progress:8801", "metrics:8802");
+        assertThat(cp.getSpec().getTemplate().getMetadata().getAnnotations())
+                .containsEntry("prometheus.io/scrape", "true");
+
+        var unannotated =
+                Chart.parse(
+                        Chart.template(
+                                "default.yaml",
+                                t -> t.set("operator.metrics.scrapeAnnotations", false)));
+        assertThat(unannotated)
+                .filteredOn(o -> o instanceof Deployment)
+                .allSatisfy(
+                        d ->
+                                assertThat(
+                                                ((Deployment) d)
+                                                        .getSpec()
+                                                        .getTemplate()
+                                                        .getMetadata()
+                                                        .getAnnotations())
+                                        .isNullOrEmpty());
     }
 
     @Test
@@ -290,13 +357,11 @@ class ChartTest {
                         .toList();
         assertThat(serving).hasSize(1);
         Container c = serving.get(0);
-        // The control plane also runs the operator, whose progress port sync pods call.
+        // The API port first; the control plane adds the operator's progress and metrics ports.
         assertThat(c.getPorts())
                 .extracting(p -> p.getName() + ":" + p.getContainerPort())
-                .containsExactlyElementsOf(
-                        c.getArgs().get(0).equals("control-plane")
-                                ? List.of("http:8800", "progress:8801")
-                                : List.of("http:8800"));
+                .first()
+                .isEqualTo("http:8800");
         for (var probe : List.of(c.getLivenessProbe(), c.getReadinessProbe())) {
             assertThat(probe.getHttpGet().getPath()).isEqualTo("/api/status");
             assertThat(probe.getHttpGet().getPort().getStrVal()).isEqualTo("http");

@@ -154,7 +154,37 @@ class RbacTest {
         assertThat(binding.getRoleRef().getName()).isEqualTo("millrace-operator");
         assertThat(subjects(binding.getSubjects()))
                 .containsExactly("ServiceAccount millrace/millrace-operator");
-        assertThat(chart.all(Role.class)).isEmpty();
+        assertThat(chart.all(Role.class))
+                .extracting(r -> r.getMetadata().getName())
+                .containsExactly("millrace-operator-leader-election");
+    }
+
+    @Test
+    void operatorReplicasMayTakeOnlyTheirOwnLeaseInTheReleaseNamespace() {
+        for (String values : ChartTest.VALUES_FILES) {
+            var chart = Chart.render(values);
+            Role role = chart.one(Role.class, "millrace-operator-leader-election");
+            assertThat(role.getMetadata().getNamespace()).isEqualTo("millrace");
+            // LeaderElectionManager checks create, update and get on leases; LeaseLock calls
+            // exactly those.
+            assertThat(role.getRules())
+                    .extracting(
+                            r ->
+                                    rule(
+                                                    String.join(",", r.getApiGroups()),
+                                                    String.join(",", r.getResources()),
+                                                    r.getVerbs().toArray(String[]::new))
+                                            + " "
+                                            + r.getResourceNames())
+                    .containsExactly(
+                            "[coordination.k8s.io] leases: create []",
+                            "[coordination.k8s.io] leases: get,update [millrace-operator]");
+            RoleBinding binding = chart.one(RoleBinding.class, "millrace-operator-leader-election");
+            assertThat(binding.getRoleRef().getName())
+                    .isEqualTo("millrace-operator-leader-election");
+            assertThat(subjects(binding.getSubjects()))
+                    .containsExactly("ServiceAccount millrace/millrace-operator");
+        }
     }
 
     @Test
@@ -217,7 +247,9 @@ class RbacTest {
                 .containsExactlyInAnyOrder(
                         "data-team/millrace-operator -> [ServiceAccount"
                                 + " millrace/millrace-operator]",
-                        "data-team/millrace-api -> [ServiceAccount millrace/millrace-operator]");
+                        "data-team/millrace-api -> [ServiceAccount millrace/millrace-operator]",
+                        "millrace/millrace-operator-leader-election -> [ServiceAccount"
+                                + " millrace/millrace-operator]");
     }
 
     @Test

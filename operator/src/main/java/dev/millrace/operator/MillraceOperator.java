@@ -4,7 +4,10 @@ import dev.millrace.operator.anomalyrule.AnomalyRuleReconciler;
 import dev.millrace.operator.connection.ConnectionReconciler;
 import dev.millrace.operator.connector.ConnectorReconciler;
 import dev.millrace.operator.destination.DestinationReconciler;
+import dev.millrace.operator.health.OperationsEndpoint;
 import dev.millrace.operator.job.ProgressEndpoint;
+import dev.millrace.operator.leader.LeaderElection;
+import dev.millrace.operator.metrics.OperatorMetrics;
 import dev.millrace.operator.model.ModelReconciler;
 import dev.millrace.operator.pipeline.PipelineReconciler;
 import dev.millrace.operator.pipeline.PipelineTypeReconciler;
@@ -26,17 +29,41 @@ import java.util.function.Consumer;
 public final class MillraceOperator implements AutoCloseable {
     private final Operator operator;
     private final ProgressEndpoint progress;
+    private final OperatorMetrics metrics;
+    private final LeaderElection.State leadership;
+    private final OperationsSettings operations;
+    private OperationsEndpoint endpoint;
 
+    /** The only replica, without metrics or health endpoints (local mode). */
     public MillraceOperator(
             KubernetesClient client, Store store, OperatorSettings settings, Clock clock) {
+        this(client, store, settings, clock, OperationsSettings.none());
+    }
+
+    public MillraceOperator(
+            KubernetesClient client,
+            Store store,
+            OperatorSettings settings,
+            Clock clock,
+            OperationsSettings operations) {
+        this.operations = operations;
+        this.metrics = new OperatorMetrics(store);
+        this.leadership = operations.leaderElection() == null ? null : new LeaderElection.State();
+        metrics.leadership(this::leading);
         this.operator =
                 new Operator(
-                        o ->
-                                o.withKubernetesClient(client)
-                                        .withCloseClientOnStop(false)
-                                        .withUseSSAToPatchPrimaryResource(false)
-                                        .withSSABasedCreateUpdateMatchForDependentResources(false)
-                                        .withStopOnInformerErrorDuringStartup(true));
+                        o -> {
+                            o.withKubernetesClient(client)
+                                    .withCloseClientOnStop(false)
+                                    .withUseSSAToPatchPrimaryResource(false)
+                                    .withSSABasedCreateUpdateMatchForDependentResources(false)
+                                    .withStopOnInformerErrorDuringStartup(true)
+                                    .withMetrics(metrics.josdk());
+                            if (leadership != null) {
+                                o.withLeaderElectionConfiguration(
+                                        operations.leaderElection().toJosdk(leadership));
+                            }
+                        });
         Consumer<ControllerConfigurationOverrider<?>> scope =
                 c -> {
                     if (settings.namespaces().isEmpty()) {
@@ -47,7 +74,8 @@ public final class MillraceOperator implements AutoCloseable {
                 };
         this.progress = startProgressEndpoint(settings, store, clock);
         operator.register(
-                new ConnectionReconciler(store, settings, clock, progress), c -> scope.accept(c));
+                new ConnectionReconciler(store, settings, clock, progress, metrics),
+                c -> scope.accept(c));
         operator.register(new SourceReconciler(store, clock), c -> scope.accept(c));
         operator.register(new DestinationReconciler(store, clock), c -> scope.accept(c));
         operator.register(new ConnectorReconciler(store, settings, clock), c -> scope.accept(c));
@@ -77,12 +105,36 @@ public final class MillraceOperator implements AutoCloseable {
     }
 
     public void start() {
+        if (operations.listen() != null) {
+            try {
+                endpoint =
+                        OperationsEndpoint.start(
+                                operations.listen(), metrics, operator::getRuntimeInfo, leadership);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(
+                        "could not bind the metrics and health endpoint at " + operations.listen(),
+                        e);
+            }
+        }
         operator.start();
+    }
+
+    /** host:port of the metrics and health endpoint once started, or null without one. */
+    public String operationsAddress() {
+        return endpoint == null ? null : endpoint.address();
+    }
+
+    /** Whether this replica reconciles: always without leader election. */
+    public boolean leading() {
+        return leadership == null || leadership.leading();
     }
 
     @Override
     public void close() {
         operator.stop();
+        if (endpoint != null) {
+            endpoint.close();
+        }
         if (progress != null) {
             progress.close();
         }

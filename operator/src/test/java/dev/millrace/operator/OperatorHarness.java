@@ -98,13 +98,24 @@ final class OperatorHarness implements AutoCloseable {
     }
 
     void startOperator() {
-        operator =
-                new MillraceOperator(
-                        client,
-                        store,
-                        settings.withConnectors(Duration.ofSeconds(5), dataRoot),
-                        Clock.systemUTC());
+        startOperator(OperationsSettings.none());
+    }
+
+    /** Starts the harness's operator run this way; it is stopped with the harness. */
+    MillraceOperator startOperator(OperationsSettings operations) {
+        operator = newOperator(operations);
         operator.start();
+        return operator;
+    }
+
+    /** Another replica on the same cluster and store, not started; the caller closes it. */
+    MillraceOperator newOperator(OperationsSettings operations) {
+        return new MillraceOperator(
+                client,
+                store,
+                settings.withConnectors(Duration.ofSeconds(5), dataRoot),
+                Clock.systemUTC(),
+                operations);
     }
 
     void stopOperator() {

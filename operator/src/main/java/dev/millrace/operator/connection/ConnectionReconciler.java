@@ -18,6 +18,7 @@ import dev.millrace.operator.job.SyncJobs;
 import dev.millrace.operator.kube.ActionAnnotations;
 import dev.millrace.operator.kube.EventRecorder;
 import dev.millrace.operator.kube.StatusWriter;
+import dev.millrace.operator.metrics.OperatorMetrics;
 import dev.millrace.operator.model.ModelRunRequests;
 import dev.millrace.operator.pipeline.ExecutionRecorder;
 import dev.millrace.store.Store;
@@ -94,6 +95,7 @@ public class ConnectionReconciler implements Reconciler<Connection> {
     private final Clock clock;
     private final SyncJobFactory jobFactory;
     private final ExecutionRecorder executions;
+    private final OperatorMetrics metrics;
     private final ProgressEndpoint progressEndpoint;
     private final SimpleInboundEventSource<Connection> progressEvents =
             new SimpleInboundEventSource<>(PROGRESS);
@@ -110,6 +112,19 @@ public class ConnectionReconciler implements Reconciler<Connection> {
             OperatorSettings settings,
             Clock clock,
             ProgressEndpoint progressEndpoint) {
+        this(store, settings, clock, progressEndpoint, new OperatorMetrics(store));
+    }
+
+    /**
+     * @param metrics where completed syncs are counted
+     */
+    public ConnectionReconciler(
+            Store store,
+            OperatorSettings settings,
+            Clock clock,
+            ProgressEndpoint progressEndpoint,
+            OperatorMetrics metrics) {
+        this.metrics = metrics;
         this.store = store;
         this.settings = settings;
         this.clock = clock;
@@ -786,6 +801,7 @@ public class ConnectionReconciler implements Reconciler<Connection> {
                 result.map(JsonNode::toString).orElse(null))) {
             return;
         }
+        metrics.syncCompleted(record, outcome, ended, rows);
         executions.onJobRecorded(connection, record, outcome, ended, result.orElse(null), client);
         String source = record.source();
         if (outcome == JobStatus.SUCCEEDED) {

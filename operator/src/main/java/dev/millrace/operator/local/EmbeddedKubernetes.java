@@ -2,19 +2,25 @@ package dev.millrace.operator.local;
 
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReview;
+import io.fabric8.kubernetes.api.model.authorization.v1.SubjectRulesReviewStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.ServerRequest;
+import io.fabric8.mockwebserver.ServerResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Queue;
 
 /**
  * An in-process Kubernetes API for local mode and tests: the Fabric8 mock server in CRUD mode with
@@ -54,12 +60,13 @@ public final class EmbeddedKubernetes implements AutoCloseable {
      * namespace unless it is null (local mode restores its namespaces, uid included, first).
      */
     public static EmbeddedKubernetes start(int port, String namespace) {
+        Map<ServerRequest, Queue<ServerResponse>> answers = new HashMap<>();
         KubernetesMockServer server =
                 new KubernetesMockServer(
                         new Context(),
                         new MockWebServer(),
-                        new HashMap<>(),
-                        new KubernetesCrudDispatcher(),
+                        answers,
+                        new KubernetesMixedDispatcher(answers),
                         false);
         try {
             server.init(InetAddress.getLoopbackAddress(), port);
@@ -67,12 +74,42 @@ public final class EmbeddedKubernetes implements AutoCloseable {
             throw new IllegalStateException(
                     "could not start the embedded Kubernetes API on port " + port, e);
         }
+        answerPermissionChecks(server);
         EmbeddedKubernetes kube = new EmbeddedKubernetes(server);
         kube.installCrds();
         if (namespace != null) {
             kube.ensureNamespace(namespace);
         }
         return kube;
+    }
+
+    /**
+     * The embedded API has no authorization, so a client asking what it may do is told
+     * "everything". JOSDK's leader election asks before it competes for its Lease (DESIGN §9); the
+     * CRUD mock would echo the review without a status and the check would fail.
+     */
+    private static void answerPermissionChecks(KubernetesMockServer server) {
+        server.expect()
+                .post()
+                .withPath("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")
+                .andReply(
+                        201,
+                        request -> {
+                            SelfSubjectRulesReview review =
+                                    Serialization.unmarshal(
+                                            request.getUtf8Body(), SelfSubjectRulesReview.class);
+                            review.setStatus(
+                                    new SubjectRulesReviewStatusBuilder()
+                                            .withIncomplete(false)
+                                            .addNewResourceRule()
+                                            .withApiGroups("*")
+                                            .withResources("*")
+                                            .withVerbs("*")
+                                            .endResourceRule()
+                                            .build());
+                            return review;
+                        })
+                .always();
     }
 
     private static java.util.logging.Logger quietMockLogging() {
