@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -26,8 +27,6 @@ import java.util.concurrent.atomic.AtomicLong;
  * database and owns status; a test waits for the operator's result, a refresh only starts.
  */
 final class ConnectorActions {
-    private static final Duration POLL = Duration.ofMillis(50);
-
     private final KubernetesClient client;
     private final ResourceCache resources;
     private final Store store;
@@ -63,25 +62,19 @@ final class ConnectorActions {
         annotator.annotate(connector, Map.of(MillraceApi.TEST_ANNOTATION, request));
         String ns = connector.getMetadata().getNamespace();
         String name = connector.getMetadata().getName();
-        long deadline = System.nanoTime() + testWait.toNanos();
-        while (System.nanoTime() < deadline) {
-            Connector latest = resources.get(Connector.class, ns, name).orElse(null);
-            if (latest == null) {
-                throw ConnectorApiException.notFound("The connector was deleted during its test");
-            }
-            String now = lastTestOf(latest);
-            boolean actedOn =
-                    !request.equals(Connectors.annotation(latest, MillraceApi.TEST_ANNOTATION));
-            if (now != null && (actedOn || !now.equals(before))) {
-                ctx.json(result(latest));
-                return;
-            }
-            try {
-                Thread.sleep(POLL.toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
+        Optional<Connector> latest =
+                resources.awaitState(
+                        Connector.class,
+                        ns,
+                        name,
+                        c -> c.isEmpty() || answered(c.get(), request, before),
+                        testWait);
+        if (latest.isEmpty()) {
+            throw ConnectorApiException.notFound("The connector was deleted during its test");
+        }
+        if (answered(latest.get(), request, before)) {
+            ctx.json(result(latest.get()));
+            return;
         }
         Map<String, Object> pending = new LinkedHashMap<>();
         pending.put("success", null);
@@ -92,6 +85,17 @@ final class ConnectorActions {
                         + testWait.toSeconds()
                         + "s");
         ctx.status(202).json(pending);
+    }
+
+    /**
+     * Whether the operator has answered test request {@code request}: a result is there and either
+     * the annotation it acted on is gone (or replaced) or the result changed.
+     */
+    private static boolean answered(Connector latest, String request, String before) {
+        String now = lastTestOf(latest);
+        boolean actedOn =
+                !request.equals(Connectors.annotation(latest, MillraceApi.TEST_ANNOTATION));
+        return now != null && (actedOn || !now.equals(before));
     }
 
     /**

@@ -212,26 +212,49 @@ public final class ResourceCache implements AutoCloseable {
         awaitUntil(type, name, () -> get(type, namespace, name).isEmpty());
     }
 
+    /**
+     * Waits up to {@code timeout} until the cached {@code namespace/name} (empty while the cache
+     * holds none) satisfies {@code done}, and returns it as last seen, whether or not it does: for
+     * a request that waits for the operator to answer through the object's status. Woken by every
+     * change the cache sees, so it answers as soon as the watch delivers, without polling.
+     */
+    public <T extends HasMetadata> Optional<T> awaitState(
+            Class<T> type,
+            String namespace,
+            String name,
+            Predicate<Optional<T>> done,
+            Duration timeout) {
+        waitFor(() -> done.test(get(type, namespace, name)), timeout);
+        return get(type, namespace, name);
+    }
+
     private void awaitUntil(Class<?> type, String name, BooleanSupplier done) {
-        long deadline = System.nanoTime() + CATCH_UP.toNanos();
+        if (!waitFor(done, CATCH_UP)) {
+            LOG.warn(
+                    "the {} cache did not catch up with a write of {} within {}",
+                    type.getSimpleName(),
+                    name,
+                    CATCH_UP);
+        }
+    }
+
+    /** Whether {@code done} became true within {@code timeout}; checked after every change. */
+    private boolean waitFor(BooleanSupplier done, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
         synchronized (changed) {
             while (!done.getAsBoolean()) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
-                    LOG.warn(
-                            "the {} cache did not catch up with a write of {} within {}",
-                            type.getSimpleName(),
-                            name,
-                            CATCH_UP);
-                    return;
+                    return false;
                 }
                 try {
                     changed.wait(Math.max(1, left / 1_000_000));
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    return;
+                    return false;
                 }
             }
+            return true;
         }
     }
 

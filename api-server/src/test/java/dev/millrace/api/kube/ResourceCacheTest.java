@@ -17,8 +17,11 @@ import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import java.io.InputStream;
 import java.net.InetAddress;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -150,6 +153,49 @@ class ResourceCacheTest {
         assertThat(cache.list(Source.class, "team-b"))
                 .extracting(s -> s.getMetadata().getName())
                 .containsExactly("customers");
+    }
+
+    @Test
+    void awaitStateAnswersWithTheObjectOnceItMatchesOrAsLastSeenAtTheTimeout() throws Exception {
+        cache = new ResourceCache(client, Set.of());
+        cache.awaitWritten(source("team-a", "orders"));
+
+        Optional<Source> unchanged =
+                cache.awaitState(
+                        Source.class,
+                        "team-a",
+                        "orders",
+                        s ->
+                                s.map(x -> x.getMetadata().getLabels().containsKey("tier"))
+                                        .orElse(false),
+                        Duration.ofMillis(200));
+        assertThat(unchanged).isPresent();
+        assertThat(unchanged.get().getMetadata().getLabels()).isNullOrEmpty();
+
+        Thread labeller =
+                new Thread(
+                        () ->
+                                client.resources(Source.class)
+                                        .inNamespace("team-a")
+                                        .withName("orders")
+                                        .edit(
+                                                s -> {
+                                                    s.getMetadata()
+                                                            .setLabels(Map.of("tier", "gold"));
+                                                    return s;
+                                                }));
+        labeller.start();
+        Optional<Source> labelled =
+                cache.awaitState(
+                        Source.class,
+                        "team-a",
+                        "orders",
+                        s ->
+                                s.map(x -> x.getMetadata().getLabels().containsKey("tier"))
+                                        .orElse(false),
+                        Duration.ofSeconds(30));
+        labeller.join();
+        assertThat(labelled.get().getMetadata().getLabels()).containsEntry("tier", "gold");
     }
 
     @Test
