@@ -210,6 +210,15 @@ final class OperatorHarness implements AutoCloseable {
 
     /** Waits until the connection's last job has this status and no sync is requested. */
     Connection awaitLastJob(String connection, String status) {
+        return awaitLastJob(connection, status, Long.MIN_VALUE);
+    }
+
+    /**
+     * Waits until the connection's last job is newer than job {@code afterJobId} and has this
+     * status: after a second sync request, the first job's status is still there until the operator
+     * records the second.
+     */
+    Connection awaitLastJob(String connection, String status, long afterJobId) {
         await().atMost(WAIT)
                 .pollInterval(Duration.ofMillis(200))
                 .until(
@@ -218,6 +227,8 @@ final class OperatorHarness implements AutoCloseable {
                             return c.getStatus() != null
                                     && c.getStatus().lastJob != null
                                     && status.equals(c.getStatus().lastJob.status)
+                                    && c.getStatus().lastJob.id != null
+                                    && c.getStatus().lastJob.id > afterJobId
                                     && !c.getMetadata()
                                             .getAnnotations()
                                             .containsKey(MillraceApi.SYNC_ANNOTATION);

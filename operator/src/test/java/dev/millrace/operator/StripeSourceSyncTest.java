@@ -143,10 +143,10 @@ class StripeSourceSyncTest {
         }
         chargeRequests.clear();
         cluster.requestSync("stripe-to-wh", "second");
-        await(() -> cluster.jobsOf("stripe-to-wh").size() == 2);
-        Connection second = cluster.awaitLastJob("stripe-to-wh", "succeeded");
+        Connection second =
+                cluster.awaitLastJob("stripe-to-wh", "succeeded", first.getStatus().lastJob.id);
 
-        assertThat(second.getStatus().lastJob.id).isNotEqualTo(first.getStatus().lastJob.id);
+        assertThat(cluster.jobsOf("stripe-to-wh")).hasSize(2);
         assertThat(chargeRequests)
                 .singleElement()
                 .satisfies(
@@ -156,13 +156,6 @@ class StripeSourceSyncTest {
         assertThat(cluster.store.logs(OperatorHarness.NS, "stripe-payments", 100))
                 .extracting(LogEntry::message)
                 .noneMatch(message -> message.contains(KEY));
-    }
-
-    private static void await(java.util.concurrent.Callable<Boolean> condition) {
-        org.awaitility.Awaitility.await()
-                .atMost(OperatorHarness.WAIT)
-                .pollInterval(java.time.Duration.ofMillis(200))
-                .until(condition);
     }
 
     private void list(HttpExchange exchange) throws IOException {
