@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sync throughput, side by side: CSV folder -> DuckDB through `millrace sync` (SyncMain, what a Job
-# runs) vs DuckDB's own CTAS on the same file; CSV -> PostgreSQL; PostgreSQL -> Parquet. Each step
+# runs) vs DuckDB's own CTAS on the same file; CSV -> PostgreSQL; PostgreSQL -> Parquet;
+# PostgreSQL -> DuckDB vs the manual two-step path (COPY to a CSV file, then read_csv). Each step
 # runs in its own JVM; peak resident memory comes from /proc/<pid>/status (VmHWM).
 #
 # Usage: bench/sync.sh [rows]   (default 10,000,000 rows, about 0.9 GB of CSV)

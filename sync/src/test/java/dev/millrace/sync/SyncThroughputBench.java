@@ -28,7 +28,9 @@ import java.util.Map;
  * whose peak resident memory is read from {@code /proc/<pid>/status} while it runs.
  *
  * <p>Usage: {@code SyncThroughputBench <rows> <work folder>}, or {@code ctas <csv> <database>} for
- * the CTAS step.
+ * the CTAS step, or {@code two-step <port> <query> <csv> <database>} for the manual PostgreSQL →
+ * DuckDB path (what {@code psql \copy} then {@code read_csv} does: COPY to a CSV file, then a
+ * CTAS).
  */
 public final class SyncThroughputBench {
 
@@ -42,6 +44,28 @@ public final class SyncThroughputBench {
                 statement.execute(
                         "CREATE TABLE orders AS SELECT * FROM read_csv('"
                                 + args[1].replace("'", "''")
+                                + "')");
+            }
+            return;
+        }
+        if (args[0].equals("two-step")) {
+            Path csv = Path.of(args[3]);
+            try (Connection postgres =
+                            DriverManager.getConnection(
+                                    "jdbc:postgresql://localhost:" + args[1] + "/postgres",
+                                    "postgres",
+                                    "unused");
+                    java.io.OutputStream out = Files.newOutputStream(csv)) {
+                postgres.unwrap(org.postgresql.PGConnection.class)
+                        .getCopyAPI()
+                        .copyOut("COPY (" + args[2] + ") TO STDOUT (FORMAT csv, HEADER)", out);
+            }
+            try (Connection duckdb = DriverManager.getConnection("jdbc:duckdb:" + args[4]);
+                    Statement statement = duckdb.createStatement()) {
+                statement.execute("SET memory_limit = '512MB'");
+                statement.execute(
+                        "CREATE TABLE orders AS SELECT * FROM read_csv('"
+                                + args[3].replace("'", "''")
                                 + "')");
             }
             return;
@@ -133,6 +157,11 @@ public final class SyncThroughputBench {
                                     overwrite),
                             env,
                             work));
+            // The landed table's own columns, not Millrace's metadata columns, which a source
+            // may not carry.
+            String landedColumns =
+                    "SELECT order_id, customer, amount, order_date, updated_at, note FROM"
+                            + " raw.orders";
             SourcePlan pgSource =
                     new SourcePlan(
                             "pg",
@@ -162,12 +191,42 @@ public final class SyncThroughputBench {
                                             List.of(),
                                             null,
                                             null,
-                                            // The landed table's own columns, not Millrace's
-                                            // metadata columns, which a source may not carry.
-                                            "SELECT order_id, customer, amount, order_date,"
-                                                    + " updated_at, note FROM raw.orders")),
+                                            landedColumns)),
                             env,
                             work));
+            steps.add(
+                    sync(
+                            "PostgreSQL table -> DuckDB (millrace sync)",
+                            rows,
+                            plan(
+                                    4,
+                                    pgSource,
+                                    new DestinationPlan(
+                                            "warehouse",
+                                            "duckdb",
+                                            new DuckDbPlan("from-pg.duckdb"),
+                                            "raw"),
+                                    new StreamPlan(
+                                            "orders",
+                                            SyncMode.FULL_REFRESH_OVERWRITE,
+                                            null,
+                                            List.of(),
+                                            null,
+                                            null,
+                                            landedColumns)),
+                            env,
+                            work));
+            steps.add(
+                    run(
+                            "PostgreSQL table -> DuckDB (manual: COPY to CSV file, then read_csv)",
+                            rows,
+                            List.of(
+                                    "two-step",
+                                    Integer.toString(postgres.getPort()),
+                                    landedColumns,
+                                    work.resolve("two-step.csv").toString(),
+                                    warehouse.resolve("two-step.duckdb").toString()),
+                            Map.of()));
         }
 
         double ctas = steps.get(1).seconds();
@@ -185,6 +244,15 @@ public final class SyncThroughputBench {
                     step.peakKb() >> 10,
                     step.seconds() / ctas);
         }
+        Step fromPostgres = steps.get(4);
+        Step manual = steps.get(5);
+        System.out.printf(
+                Locale.ROOT,
+                "%nPostgreSQL -> DuckDB: millrace sync %,.0f rows/s, the manual two-step path %,.0f"
+                        + " rows/s; millrace takes %.2f× the manual path's time%n",
+                fromPostgres.rows() / fromPostgres.seconds(),
+                manual.rows() / manual.seconds(),
+                fromPostgres.seconds() / manual.seconds());
     }
 
     private static SyncPlan plan(

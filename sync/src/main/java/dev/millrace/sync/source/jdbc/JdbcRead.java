@@ -30,7 +30,8 @@ import org.duckdb.DuckDBConnection;
 /**
  * Reads one stream of a database into DuckDB staging: the rows stream from the source with a
  * bounded fetch size straight into a DuckDB Appender, so no table is ever held in the heap. With a
- * saved cursor the filter {@code cursor > ?} runs in the source database.
+ * saved cursor the filter {@code cursor > ?} runs in the source database. PostgreSQL tables of
+ * plain types take the faster COPY path instead ({@link PostgresCopyRead}).
  */
 public final class JdbcRead {
 
@@ -73,6 +74,21 @@ public final class JdbcRead {
             String savedCursor,
             long readAtMicros)
             throws SQLException {
+        return stage(session, source, stream, savedCursor, readAtMicros, true);
+    }
+
+    /**
+     * @param copyAllowed whether a PostgreSQL table may take the COPY path; false compares the two
+     *     paths in tests
+     */
+    static StagedRows stage(
+            DuckDbSession session,
+            Connection source,
+            StreamPlan stream,
+            String savedCursor,
+            long readAtMicros,
+            boolean copyAllowed)
+            throws SQLException {
         String base = "SELECT * FROM (" + baseQuery(stream) + ") millrace_src";
         List<SourceColumn> columns = describe(source, base);
         String sql = base;
@@ -94,6 +110,21 @@ public final class JdbcRead {
         List<Column> staged = columns.stream().map(SourceColumn::landed).toList();
         String[] target = StagedRows.createAppendTarget(session, staged);
         String label = "jdbc:" + stream.name();
+        if (copyAllowed && PostgresCopyRead.canRead(source, columns)) {
+            String select =
+                    cursor == null
+                            ? base
+                            : base
+                                    + " WHERE "
+                                    + quote(cursor.name())
+                                    + " > CAST("
+                                    + literal(savedCursor)
+                                    + " AS "
+                                    + cursor.typeName()
+                                    + ")";
+            PostgresCopyRead.stage(session, source, stream, select, staged, target, label);
+            return StagedRows.appended(session, staged, label, readAtMicros);
+        }
         try (PreparedStatement statement = source.prepareStatement(sql)) {
             statement.setFetchSize(FETCH_SIZE);
             if (cursor != null) {
@@ -139,6 +170,11 @@ public final class JdbcRead {
             }
             return columns;
         }
+    }
+
+    /** A PostgreSQL string literal (standard_conforming_strings on). */
+    private static String literal(String value) {
+        return "'" + value.replace("'", "''") + "'";
     }
 
     private static String quote(String identifier) {
