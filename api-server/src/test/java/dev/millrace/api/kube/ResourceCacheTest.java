@@ -159,16 +159,11 @@ class ResourceCacheTest {
     void awaitStateAnswersWithTheObjectOnceItMatchesOrAsLastSeenAtTheTimeout() throws Exception {
         cache = new ResourceCache(client, Set.of());
         cache.awaitWritten(source("team-a", "orders"));
+        java.util.function.Predicate<Optional<Source>> tiered =
+                s -> s.map(x -> x.getMetadata().getLabels().containsKey("tier")).orElse(false);
 
         Optional<Source> unchanged =
-                cache.awaitState(
-                        Source.class,
-                        "team-a",
-                        "orders",
-                        s ->
-                                s.map(x -> x.getMetadata().getLabels().containsKey("tier"))
-                                        .orElse(false),
-                        Duration.ofMillis(200));
+                cache.awaitState(Source.class, "team-a", "orders", tiered, Duration.ofMillis(200));
         assertThat(unchanged).isPresent();
         assertThat(unchanged.get().getMetadata().getLabels()).isNullOrEmpty();
 
@@ -186,14 +181,7 @@ class ResourceCacheTest {
                                                 }));
         labeller.start();
         Optional<Source> labelled =
-                cache.awaitState(
-                        Source.class,
-                        "team-a",
-                        "orders",
-                        s ->
-                                s.map(x -> x.getMetadata().getLabels().containsKey("tier"))
-                                        .orElse(false),
-                        Duration.ofSeconds(30));
+                cache.awaitState(Source.class, "team-a", "orders", tiered, Duration.ofSeconds(30));
         labeller.join();
         assertThat(labelled.get().getMetadata().getLabels()).containsEntry("tier", "gold");
     }
