@@ -1022,7 +1022,9 @@ public class ConnectionReconciler implements Reconciler<Connection> {
         Job job = jobFactory.build(connection, record.id(), next, plan, progress);
         try {
             job = client.resource(job).create();
-            store.jobAttempts().begin(record.id(), next, jobName, token, now);
+            // Not the reconcile's start: acquiring the lease may have waited for another Job, and
+            // an attempt begins when its Job exists.
+            store.jobAttempts().begin(record.id(), next, jobName, token, clock.instant());
             String what =
                     next == 1
                             ? "Starting sync for " + record.source()
