@@ -31,28 +31,45 @@ final class Lookups {
         if (namespaces == null) {
             return resources.list(type, null);
         }
-        List<T> items = new ArrayList<>();
-        for (String namespace : namespaces) {
-            items.addAll(resources.list(type, namespace));
-        }
-        items.sort(
-                Comparator.comparing((T r) -> r.getMetadata().getNamespace())
-                        .thenComparing(r -> r.getMetadata().getName()));
-        return items;
+        return resources.derived(
+                type,
+                new Listed(List.copyOf(namespaces)),
+                () -> {
+                    List<T> items = new ArrayList<>();
+                    for (String namespace : namespaces) {
+                        items.addAll(resources.list(type, namespace));
+                    }
+                    items.sort(
+                            Comparator.comparing((T r) -> r.getMetadata().getNamespace())
+                                    .thenComparing(r -> r.getMetadata().getName()));
+                    return List.copyOf(items);
+                });
     }
 
     /** uid by "namespace/name" of the objects of the namespaces (null: every namespace). */
     <T extends HasMetadata> Map<String, String> uids(Class<T> type, List<String> namespaces) {
-        Map<String, String> uids = new HashMap<>();
-        for (T item : list(type, namespaces)) {
-            uids.put(
-                    key(item.getMetadata().getNamespace(), item.getMetadata().getName()),
-                    item.getMetadata().getUid());
-        }
-        return uids;
+        return resources.derived(
+                type,
+                new Uids(namespaces == null ? null : List.copyOf(namespaces)),
+                () -> {
+                    Map<String, String> uids = new HashMap<>();
+                    for (T item : list(type, namespaces)) {
+                        uids.put(
+                                key(
+                                        item.getMetadata().getNamespace(),
+                                        item.getMetadata().getName()),
+                                item.getMetadata().getUid());
+                    }
+                    return Map.copyOf(uids);
+                });
     }
 
     static String key(String namespace, String name) {
         return namespace + "/" + name;
     }
+
+    /** Cache keys of the values derived here, apart from each other and from other callers'. */
+    private record Listed(List<String> namespaces) {}
+
+    private record Uids(List<String> namespaces) {}
 }

@@ -37,12 +37,20 @@ final class Workspaces {
 
     /** workspaceId by namespace name. */
     Map<String, String> idsByName() {
-        Map<String, String> ids = new LinkedHashMap<>();
-        for (Namespace namespace : all()) {
-            ids.put(namespace.getMetadata().getName(), idOf(namespace));
-        }
-        return ids;
+        return resources.derived(
+                Namespace.class,
+                IdsByName.class,
+                () -> {
+                    Map<String, String> ids = new LinkedHashMap<>();
+                    for (Namespace namespace : all()) {
+                        ids.put(namespace.getMetadata().getName(), idOf(namespace));
+                    }
+                    return java.util.Collections.unmodifiableMap(ids);
+                });
     }
+
+    /** The cache key of {@link #idsByName}. */
+    private static final class IdsByName {}
 
     /** The workspaceId of a namespace, also for one the cluster does not list. */
     static String idIn(Map<String, String> idsByName, String namespace) {

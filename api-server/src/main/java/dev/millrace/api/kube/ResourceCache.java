@@ -17,6 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,15 +70,42 @@ public final class ResourceCache implements AutoCloseable {
      * then name. Namespaces themselves are listed as far as they are served.
      */
     public <T extends HasMetadata> List<T> list(Class<T> type, String namespace) {
-        List<T> items = new ArrayList<>();
-        for (T item : all(type)) {
-            String in = type == Namespace.class ? null : item.getMetadata().getNamespace();
-            if (namespace == null || namespace.equals(in)) {
-                items.add(item);
-            }
+        return derived(
+                type,
+                new ListKey(namespace),
+                () -> {
+                    List<T> items = new ArrayList<>();
+                    for (T item : all(type)) {
+                        String in =
+                                type == Namespace.class ? null : item.getMetadata().getNamespace();
+                        if (namespace == null || namespace.equals(in)) {
+                            items.add(item);
+                        }
+                    }
+                    items.sort(BY_NAMESPACE_AND_NAME);
+                    return List.copyOf(items);
+                });
+    }
+
+    /**
+     * A value computed from the objects of {@code type} alone (a sorted list, an index by id),
+     * computed again only after one of them changes: list endpoints are what clients poll, and
+     * sorting and mapping a thousand objects per request is most of their cost. {@code key} tells
+     * apart the values derived from one kind; the value must not be modified by its readers.
+     */
+    @SuppressWarnings("unchecked")
+    public <V> V derived(Class<? extends HasMetadata> type, Object key, Supplier<V> compute) {
+        Kind<?> kind = kind(type);
+        // Read the version before the objects: a change in between is computed now and again
+        // on the next read, never missed.
+        long version = kind.version.get();
+        Derived cached = kind.derived.get(key);
+        if (cached != null && cached.version() == version) {
+            return (V) cached.value();
         }
-        items.sort(BY_NAMESPACE_AND_NAME);
-        return items;
+        V value = compute.get();
+        kind.derived.put(key, new Derived(version, value));
+        return value;
     }
 
     /** The object {@code namespace/name} (namespace null for a namespace), if cached. */
@@ -290,7 +318,7 @@ public final class ResourceCache implements AutoCloseable {
                 "caching {} in {}",
                 type.getSimpleName(),
                 namespaces.isEmpty() ? "all namespaces" : namespaces);
-        return new Kind<>(List.copyOf(informers), version);
+        return new Kind<>(List.copyOf(informers), version, new ConcurrentHashMap<>());
     }
 
     private void touched(AtomicLong version) {
@@ -309,5 +337,11 @@ public final class ResourceCache implements AutoCloseable {
     }
 
     private record Kind<T extends HasMetadata>(
-            List<SharedIndexInformer<T>> informers, AtomicLong version) {}
+            List<SharedIndexInformer<T>> informers,
+            AtomicLong version,
+            Map<Object, Derived> derived) {}
+
+    private record Derived(long version, Object value) {}
+
+    private record ListKey(String namespace) {}
 }

@@ -18,6 +18,7 @@ import io.fabric8.mockwebserver.MockWebServer;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -120,6 +121,35 @@ class ResourceCacheTest {
         client.resources(Source.class).inNamespace("team-a").withName("orders").delete();
         cache.awaitGone(Source.class, "team-a", "orders");
         assertThat(cache.get(Source.class, "team-a", "orders")).isEmpty();
+    }
+
+    @Test
+    void aDerivedValueIsReusedUntilAnObjectOfItsKindChanges() {
+        cache = new ResourceCache(client, Set.of());
+        cache.awaitWritten(source("team-a", "orders"));
+        java.util.concurrent.atomic.AtomicInteger computed =
+                new java.util.concurrent.atomic.AtomicInteger();
+        java.util.function.Supplier<List<String>> names =
+                () -> {
+                    computed.incrementAndGet();
+                    return cache.list(Source.class, null).stream()
+                            .map(s -> s.getMetadata().getName())
+                            .toList();
+                };
+
+        assertThat(cache.derived(Source.class, "names", names)).containsExactly("orders");
+        assertThat(cache.derived(Source.class, "names", names)).containsExactly("orders");
+        assertThat(computed).hasValue(1);
+        assertThat(cache.list(Source.class, null)).isSameAs(cache.list(Source.class, null));
+
+        cache.awaitWritten(source("team-b", "customers"));
+
+        assertThat(cache.derived(Source.class, "names", names))
+                .containsExactly("orders", "customers");
+        assertThat(computed).hasValue(2);
+        assertThat(cache.list(Source.class, "team-b"))
+                .extracting(s -> s.getMetadata().getName())
+                .containsExactly("customers");
     }
 
     @Test
