@@ -51,13 +51,14 @@ public record AccessRequest(
         String collection = rest.get(0);
         boolean one = rest.size() > 1;
         boolean action = rest.size() > 2;
+        AccessRequest monitoring =
+                path.startsWith("/api/") ? null : monitoringAction(collection, m, namespace);
+        if (monitoring != null) {
+            return monitoring;
+        }
         String resource = resourceOf(collection);
         if (resource == null) {
             return nonResource(m, path);
-        }
-        AccessRequest monitoring = monitoringAction(collection, m, namespace);
-        if (monitoring != null) {
-            return monitoring;
         }
         boolean sync =
                 (collection.equals("jobs") && !m.equals("GET"))

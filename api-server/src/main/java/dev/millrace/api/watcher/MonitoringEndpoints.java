@@ -169,12 +169,24 @@ final class MonitoringEndpoints implements AutoCloseable {
      */
     void monitorQueue(Context ctx) {
         String namespace = objects.namespace();
-        long pending =
-                store.countJobs(
-                        JobQuery.all().inNamespace(namespace).withStatuses(JobStatus.PENDING));
-        long queued =
-                store.countJobs(
-                        JobQuery.all().inNamespace(namespace).withStatuses(JobStatus.QUEUED));
+        long pending;
+        long queued;
+        try {
+            pending =
+                    store.countJobs(
+                            JobQuery.all().inNamespace(namespace).withStatuses(JobStatus.PENDING));
+            queued =
+                    store.countJobs(
+                            JobQuery.all().inNamespace(namespace).withStatuses(JobStatus.QUEUED));
+        } catch (RuntimeException e) {
+            // The reference's error answer: the queue could not be measured.
+            LOG.error("Could not measure the job queue of namespace {}", namespace, e);
+            Map<String, Object> error = new LinkedHashMap<>();
+            error.put("status", "error");
+            error.put("detail", "the job queue could not be read");
+            ctx.status(500).json(error);
+            return;
+        }
         long depth = pending + queued;
         String alert =
                 depth >= CRITICAL_DEPTH ? "CRITICAL" : depth >= WARNING_DEPTH ? "WARNING" : null;

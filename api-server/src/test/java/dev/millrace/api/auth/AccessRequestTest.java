@@ -30,16 +30,21 @@ class AccessRequestTest {
     @Test
     void monitoringPathsActOnPipelinesAndAnomalyRulesOrOnNoResource() {
         assertThat(of("POST", "/pipeline"))
-                .isEqualTo(new AccessRequest("create", "millrace.dev", "pipelines", "team-a", null));
+                .isEqualTo(
+                        new AccessRequest("create", "millrace.dev", "pipelines", "team-a", null));
         assertThat(of("PATCH", "/pipeline").verb()).isEqualTo("update");
         for (String path :
                 new String[] {
-                    "/start_pipeline_execution", "/end_pipeline_execution", "/timeliness", "/freshness"
+                    "/start_pipeline_execution",
+                    "/end_pipeline_execution",
+                    "/timeliness",
+                    "/freshness"
                 }) {
             assertThat(of("POST", path))
                     .as(path)
                     .isEqualTo(
-                            new AccessRequest("update", "millrace.dev", "pipelines", "team-a", null));
+                            new AccessRequest(
+                                    "update", "millrace.dev", "pipelines", "team-a", null));
         }
         assertThat(of("GET", "/pipeline_execution/7"))
                 .isEqualTo(new AccessRequest("get", "millrace.dev", "pipelines", "team-a", null));
@@ -47,7 +52,8 @@ class AccessRequestTest {
         assertThat(of("GET", "/anomaly_detection_rule/2").verb()).isEqualTo("get");
         assertThat(of("POST", "/unflag_anomaly"))
                 .isEqualTo(
-                        new AccessRequest("update", "millrace.dev", "anomalyrules", "team-a", null));
+                        new AccessRequest(
+                                "update", "millrace.dev", "anomalyrules", "team-a", null));
         assertThat(of("POST", "/address").isResource()).isFalse();
         assertThat(of("POST", "/log_cleanup"))
                 .isEqualTo(new AccessRequest("post", null, null, null, "/log_cleanup"));

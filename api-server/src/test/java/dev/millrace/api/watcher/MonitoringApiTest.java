@@ -168,6 +168,16 @@ class MonitoringApiTest {
         assertThat(critical.path("alert").asText()).isEqualTo("CRITICAL");
     }
 
+    @Test
+    void aQueueThatCannotBeMeasuredIsAnsweredAsTheReferencesError() throws Exception {
+        cluster.store.close();
+
+        HttpResponse<String> response = api.post("/celery/monitor-queue", null);
+
+        assertThat(response.statusCode()).isEqualTo(500);
+        assertThat(json(response).path("status").asText()).isEqualTo("error");
+    }
+
     private JobRecord job(int n) {
         return cluster.store.allocateJob(
                 new JobRequest(
