@@ -63,7 +63,8 @@ public final class ApiServer implements AutoCloseable {
                 List.of(
                         new PlatformApi(context),
                         new dev.millrace.api.airbyte.AirbytePublicApi(context),
-                        new dev.millrace.api.connector.DatabasinConnectorApi(context));
+                        new dev.millrace.api.connector.DatabasinConnectorApi(context),
+                        new dev.millrace.api.watcher.WatcherApi(context));
         this.app =
                 Javalin.create(
                         config -> {

@@ -64,6 +64,8 @@ public final class Store implements AutoCloseable {
     private final AnomalyDetection anomalies;
     private final PipelineChecks checks;
     private final JobAttempts jobAttempts;
+    private final dev.millrace.store.lineage.AddressLineage lineage;
+    private final dev.millrace.store.retention.ExecutionRetention retention;
 
     private Store(Database database, Path duckDbFile) {
         this.database = database;
@@ -74,6 +76,8 @@ public final class Store implements AutoCloseable {
         this.anomalies = new AnomalyDetection(database);
         this.checks = new PipelineChecks(database);
         this.jobAttempts = new JobAttempts(database);
+        this.lineage = new dev.millrace.store.lineage.AddressLineage(database);
+        this.retention = new dev.millrace.store.retention.ExecutionRetention(database);
     }
 
     /** Connector catalogs: what metadata refreshes found, listed page by page. */
@@ -99,6 +103,16 @@ public final class Store implements AutoCloseable {
     /** Freshness and timeliness checks with their once-per-breach logs. */
     public PipelineChecks checks() {
         return checks;
+    }
+
+    /** Addresses, address types and the lineage edges pipelines draw between them. */
+    public dev.millrace.store.lineage.AddressLineage lineage() {
+        return lineage;
+    }
+
+    /** Deleting execution history past its retention (the Watcher's log cleanup). */
+    public dev.millrace.store.retention.ExecutionRetention retention() {
+        return retention;
     }
 
     /**

@@ -51,6 +51,11 @@ public record AccessRequest(
         String collection = rest.get(0);
         boolean one = rest.size() > 1;
         boolean action = rest.size() > 2;
+        AccessRequest monitoring =
+                path.startsWith("/api/") ? null : monitoringAction(collection, m, namespace);
+        if (monitoring != null) {
+            return monitoring;
+        }
         String resource = resourceOf(collection);
         if (resource == null) {
             return nonResource(m, path);
@@ -72,6 +77,28 @@ public record AccessRequest(
         return new AccessRequest(verb, GROUP, resource, namespace, null);
     }
 
+    /**
+     * The monitoring (Watcher) family's paths that are about a resource without naming it as a
+     * collection: recording or reading an execution, and running the checks, act on pipelines;
+     * unflagging acts on anomaly rules. Addresses, lineage, log cleanup and the queue are no
+     * resource and stay non-resource requests.
+     */
+    private static AccessRequest monitoringAction(String collection, String method, String ns) {
+        return switch (collection) {
+            case "start_pipeline_execution", "end_pipeline_execution", "timeliness", "freshness" ->
+                    new AccessRequest("update", GROUP, "pipelines", ns, null);
+            case "pipeline_execution" ->
+                    new AccessRequest(
+                            method.equals("GET") || method.equals("HEAD") ? "get" : "update",
+                            GROUP,
+                            "pipelines",
+                            ns,
+                            null);
+            case "unflag_anomaly" -> new AccessRequest("update", GROUP, "anomalyrules", ns, null);
+            default -> null;
+        };
+    }
+
     private static String resourceOf(String collection) {
         return switch (collection) {
             case "sources", "streams" -> "sources";
@@ -80,7 +107,12 @@ public record AccessRequest(
             case "connector", "connectors" -> "connectors";
             case "pipeline", "pipelines" -> "pipelines";
             case "pipeline_type", "pipeline_types", "pipelinetypes" -> "pipelinetypes";
-            case "anomaly", "anomalies", "anomaly_rule", "anomaly_rules", "anomalyrules" ->
+            case "anomaly",
+                    "anomalies",
+                    "anomaly_rule",
+                    "anomaly_rules",
+                    "anomalyrules",
+                    "anomaly_detection_rule" ->
                     "anomalyrules";
             case "models", "dbt" -> "models";
             default -> null;

@@ -28,6 +28,39 @@ class AccessRequestTest {
     }
 
     @Test
+    void monitoringPathsActOnPipelinesAndAnomalyRulesOrOnNoResource() {
+        assertThat(of("POST", "/pipeline"))
+                .isEqualTo(
+                        new AccessRequest("create", "millrace.dev", "pipelines", "team-a", null));
+        assertThat(of("PATCH", "/pipeline").verb()).isEqualTo("update");
+        for (String path :
+                new String[] {
+                    "/start_pipeline_execution",
+                    "/end_pipeline_execution",
+                    "/timeliness",
+                    "/freshness"
+                }) {
+            assertThat(of("POST", path))
+                    .as(path)
+                    .isEqualTo(
+                            new AccessRequest(
+                                    "update", "millrace.dev", "pipelines", "team-a", null));
+        }
+        assertThat(of("GET", "/pipeline_execution/7"))
+                .isEqualTo(new AccessRequest("get", "millrace.dev", "pipelines", "team-a", null));
+        assertThat(of("POST", "/anomaly_detection_rule").resource()).isEqualTo("anomalyrules");
+        assertThat(of("GET", "/anomaly_detection_rule/2").verb()).isEqualTo("get");
+        assertThat(of("POST", "/unflag_anomaly"))
+                .isEqualTo(
+                        new AccessRequest(
+                                "update", "millrace.dev", "anomalyrules", "team-a", null));
+        assertThat(of("POST", "/address").isResource()).isFalse();
+        assertThat(of("POST", "/log_cleanup"))
+                .isEqualTo(new AccessRequest("post", null, null, null, "/log_cleanup"));
+        assertThat(of("POST", "/celery/monitor-queue").isResource()).isFalse();
+    }
+
+    @Test
     void writesMapToCreateUpdateAndDelete() {
         assertThat(of("POST", "/api/public/v1/sources").verb()).isEqualTo("create");
         assertThat(of("PUT", "/api/public/v1/destinations/9a").verb()).isEqualTo("update");

@@ -207,6 +207,8 @@ class BadInputSweepTest {
                                                         new CatalogColumn(
                                                                 "id", 1, "int4", false, 1))))));
 
+        seedMonitoring();
+
         String uid = connection.getMetadata().getUid();
         Instant t = Instant.parse("2026-11-20T08:00:00Z");
         for (int i = 1; i <= 3; i++) {
@@ -258,6 +260,38 @@ class BadInputSweepTest {
                                     .build())
                     .create();
             t = t.plusSeconds(3600);
+        }
+    }
+
+    /**
+     * For the monitoring family, through its own API: pipeline 1 (with its type), a running
+     * execution 1, address type and address 1, and anomaly rule 1, the ids the sweep fills in.
+     */
+    private void seedMonitoring() {
+        try {
+            for (String[] request :
+                    new String[][] {
+                        {"/pipeline", "{\"name\": \"sweep\", \"pipeline_type_name\": \"sweep\"}"},
+                        {
+                            "/start_pipeline_execution",
+                            "{\"pipeline_id\": 1, \"start_date\": \"2023-12-31T00:00:00Z\"}"
+                        },
+                        {"/address_type", "{\"name\": \"postgres\", \"group_name\": \"database\"}"},
+                        {
+                            "/address",
+                            "{\"name\": \"crm.public.orders\", \"address_type_name\":"
+                                    + " \"postgres\", \"address_type_group_name\": \"database\"}"
+                        },
+                        {
+                            "/anomaly_detection_rule",
+                            "{\"pipeline_id\": 1, \"metric_field\": \"total_rows\"}"
+                        }
+                    }) {
+                HttpResponse<String> response = cluster.post(request[0], request[1]);
+                assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
         }
     }
 
@@ -715,7 +749,7 @@ class BadInputSweepTest {
     }
 
     /** resourceVersions of every Millrace object, Secret and Job of the namespace; store counts. */
-    record Snapshot(Map<String, String> versions, long jobs, long logs) {
+    record Snapshot(Map<String, String> versions, long jobs, long logs, String monitoring) {
         String difference(Snapshot after) {
             List<String> changes = new ArrayList<>();
             after.versions.forEach(
@@ -732,6 +766,9 @@ class BadInputSweepTest {
             }
             if (logs != after.logs) {
                 changes.add("logs " + logs + " → " + after.logs);
+            }
+            if (!monitoring.equals(after.monitoring)) {
+                changes.add("monitoring history " + monitoring + " → " + after.monitoring);
             }
             return String.join(", ", changes);
         }
@@ -785,6 +822,20 @@ class BadInputSweepTest {
         return new Snapshot(
                 versions,
                 cluster.store.countJobs(JobQuery.all()),
-                cluster.store.logs(NS, null, Integer.MAX_VALUE).size());
+                cluster.store.logs(NS, null, Integer.MAX_VALUE).size(),
+                monitoringHistory());
+    }
+
+    /** The monitoring family's store history: executions, addresses, types, edges, anomalies. */
+    private String monitoringHistory() {
+        List<String> parts = new ArrayList<>();
+        for (var e : cluster.store.executions().ofPipeline(1, 1000, 0)) {
+            parts.add("execution " + e.id() + " " + e.status() + " " + e.anomalyFlags());
+        }
+        cluster.store.lineage().types(NS).forEach(t -> parts.add(t.toString()));
+        cluster.store.lineage().addresses(NS).forEach(a -> parts.add(a.toString()));
+        parts.add("edges " + cluster.store.lineage().edgesOf(1));
+        parts.add("anomalies " + cluster.store.anomalies().countForRule(1));
+        return String.join("; ", parts);
     }
 }
