@@ -412,6 +412,82 @@ class SplitProcessesOnPostgresTest {
 
     @Test
     @Order(2)
+    void connectorsCreatedAtOnceThroughBothReplicasGetDistinctIdsThatTheOperatorAgreesWith()
+            throws Exception {
+        int count = 6;
+        ExecutorService callers = Executors.newFixedThreadPool(count);
+        Map<String, Long> idByName = new LinkedHashMap<>();
+        try {
+            List<Future<JsonNode>> created = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                int port = i % 2 == 0 ? apiPortA : apiPortB;
+                // The store's own PostgreSQL, so the operator's connection test really connects.
+                Map<String, Object> body = new LinkedHashMap<>();
+                body.put("connectorName", "Store DB " + i);
+                body.put("connectorType", "RDBMS");
+                body.put("connectorEngine", "postgres");
+                body.put("connectorHost", "127.0.0.1");
+                body.put("connectorPort", String.valueOf(postgres.getPort()));
+                body.put("connectorDatabaseName", "millrace");
+                body.put("connectorUsername", "postgres");
+                body.put("connectorPassword", "secret-" + i);
+                body.put("connectorAuthType", 2);
+                created.add(
+                        callers.submit(
+                                () -> {
+                                    var response = post(port, "/api/connector", body);
+                                    assertThat(response.statusCode())
+                                            .as(response.body())
+                                            .isEqualTo(201);
+                                    return JSON.readTree(response.body());
+                                }));
+            }
+            for (int i = 0; i < count; i++) {
+                idByName.put("store-db-" + i, created.get(i).get().path("connectorID").asLong());
+            }
+        } finally {
+            callers.shutdownNow();
+        }
+        assertThat(idByName.values()).doesNotHaveDuplicates().allMatch(id -> id > 0);
+
+        // The operator, a third process, registers the same uids and must arrive at the same ids.
+        await("the operator reconciles every connector")
+                .atMost(WAIT)
+                .pollInterval(Duration.ofMillis(300))
+                .until(
+                        () -> {
+                            assertAlive();
+                            return idByName.keySet().stream()
+                                    .map(
+                                            name ->
+                                                    client.resources(
+                                                                    dev.millrace.crds.connector
+                                                                            .Connector.class)
+                                                            .inNamespace(NS)
+                                                            .withName(name)
+                                                            .get())
+                                    .allMatch(
+                                            c -> c.getStatus() != null && c.getStatus().id != null);
+                        });
+        for (var entry : idByName.entrySet()) {
+            var connector =
+                    client.resources(dev.millrace.crds.connector.Connector.class)
+                            .inNamespace(NS)
+                            .withName(entry.getKey())
+                            .get();
+            assertThat(connector.getStatus().id).as(entry.getKey()).isEqualTo(entry.getValue());
+        }
+        // Each replica lists all of them under those ids.
+        for (int port : List.of(apiPortA, apiPortB)) {
+            List<Long> listed = new ArrayList<>();
+            ok(get(port, "/api/connector"))
+                    .forEach(c -> listed.add(c.path("connectorID").asLong()));
+            assertThat(listed).containsExactlyInAnyOrderElementsOf(idByName.values());
+        }
+    }
+
+    @Test
+    @Order(3)
     void bothProcessesStopCleanlyOnSigtermWithNoErrorsLogged() throws Exception {
         for (MillraceProcess p : List.of(apiA, apiB, operator)) {
             int exit = p.stop(Duration.ofSeconds(60));

@@ -82,18 +82,23 @@ class JobPrerequisitesTest {
 
         String error = failed.getStatus().lastJob.error;
         assertThat(error)
-                .contains("PersistentVolumeClaim millrace-data and PersistentVolumeClaim"
-                        + " millrace-warehouse do not exist in namespace " + OperatorHarness.NS)
+                .contains(
+                        "PersistentVolumeClaim millrace-data and PersistentVolumeClaim"
+                                + " millrace-warehouse do not exist in namespace "
+                                + OperatorHarness.NS)
                 .contains("file sources and DuckDB or Parquet destinations use those volumes")
                 .doesNotContain("ServiceAccount millrace-sync");
         // Not retried, and no Job that would wait forever for its volumes.
         assertThat(failed.getStatus().lastJob.attempt).isNull();
         assertThat(cluster.jobsOf(CONNECTION)).isEmpty();
         List<JobRecord> jobs = cluster.store.jobs(JobQuery.all());
-        assertThat(jobs).singleElement().satisfies(j -> {
-            assertThat(j.status()).isEqualTo(JobStatus.FAILED);
-            assertThat(cluster.store.jobAttempts().of(j.id())).isEmpty();
-        });
+        assertThat(jobs)
+                .singleElement()
+                .satisfies(
+                        j -> {
+                            assertThat(j.status()).isEqualTo(JobStatus.FAILED);
+                            assertThat(cluster.store.jobAttempts().of(j.id())).isEmpty();
+                        });
         var ready = Conditions.find(failed.getStatus().conditions, Conditions.READY).orElseThrow();
         assertThat(ready.getStatus()).isEqualTo("False");
         assertThat(ready.getReason()).isEqualTo(JobPrerequisites.REASON);
@@ -151,7 +156,10 @@ class JobPrerequisitesTest {
         createClaim("millrace-data");
         Model model = new Model();
         model.setMetadata(
-                new ObjectMetaBuilder().withName("totals").withNamespace(OperatorHarness.NS).build());
+                new ObjectMetaBuilder()
+                        .withName("totals")
+                        .withNamespace(OperatorHarness.NS)
+                        .build());
         model.setSpec(new ModelSpec());
         model.getSpec().sql = "select 1 as one";
         model.getSpec().materialization = ModelSpec.Materialization.TABLE;
@@ -205,11 +213,21 @@ class JobPrerequisitesTest {
     }
 
     private Model model(String name) {
-        return cluster.client.resources(Model.class).inNamespace(OperatorHarness.NS).withName(name).get();
+        return cluster.client
+                .resources(Model.class)
+                .inNamespace(OperatorHarness.NS)
+                .withName(name)
+                .get();
     }
 
     private List<Event> warnings() {
-        return cluster.client.v1().events().inNamespace(OperatorHarness.NS).list().getItems()
+        return cluster
+                .client
+                .v1()
+                .events()
+                .inNamespace(OperatorHarness.NS)
+                .list()
+                .getItems()
                 .stream()
                 .filter(e -> "Warning".equals(e.getType()))
                 .toList();

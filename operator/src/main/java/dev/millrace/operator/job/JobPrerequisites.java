@@ -31,7 +31,6 @@ public final class JobPrerequisites {
 
     private record Key(String kind, String namespace, String name) {}
 
-
     private final boolean onCluster;
     private final Clock clock;
     private final Map<Key, Instant> seen = new ConcurrentHashMap<>();
