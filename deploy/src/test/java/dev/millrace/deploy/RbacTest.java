@@ -51,6 +51,10 @@ class RbacTest {
                     rule("millrace.dev", "connectors", "get", "list", "watch", "patch"),
                     // Credentials.of: secrets().withName(secretRef.name).get().
                     rule("", "secrets", "get"),
+                    // JobPrerequisites: serviceAccounts().withName().get() and
+                    // persistentVolumeClaims().withName().get() in a Job's namespace before the
+                    // Connection or Model reconciler creates it.
+                    rule("", "serviceaccounts,persistentvolumeclaims", "get"),
                     // ConnectionReconciler and ModelReconciler.launch: client.resource(job)
                     // .create(); jobs().withName().get()
                     // after a 409 and for vanished Jobs; the "jobs" InformerEventSource: list,
@@ -104,10 +108,15 @@ class RbacTest {
                             "create",
                             "update",
                             "patch",
-                            "delete"),
-                    // ConnectorWrites: the Secret holding a connector's password (get before a
-                    // rotation or delete, create, update for rotation and ownerReference, delete).
-                    rule("", "secrets", "get", "create", "update", "delete"));
+                            "delete"));
+
+    /**
+     * ConnectorWrites: the Secret holding a connector's password (get before a rotation or delete,
+     * create, update for rotation and ownerReference, delete), only ever in connectors.namespace(),
+     * the API namespace.
+     */
+    static final List<String> API_SECRET_RULES =
+            List.of(rule("", "secrets", "get", "create", "update", "delete"));
 
     /** Workspaces: the namespaces informer of ResourceCache, and a get on a miss. */
     static final List<String> WORKSPACE_RULES =
@@ -156,7 +165,34 @@ class RbacTest {
                 .containsExactly("ServiceAccount millrace/millrace-operator");
         assertThat(chart.all(Role.class))
                 .extracting(r -> r.getMetadata().getName())
-                .containsExactly("millrace-operator-leader-election");
+                .containsExactlyInAnyOrder(
+                        "millrace-operator-leader-election", "millrace-api-secrets");
+    }
+
+    @Test
+    void apiMayTouchSecretsOnlyInTheNamespaceItsConnectorFamilyServes() {
+        for (String values : ChartTest.VALUES_FILES) {
+            var chart = Chart.render(values);
+            String apiNamespace = values.equals("single-namespace.yaml") ? "data-team" : "millrace";
+            String account =
+                    values.equals("postgresql.yaml")
+                            ? "ServiceAccount millrace/millrace-api"
+                            : "ServiceAccount millrace/millrace-operator";
+            Role secrets = chart.one(Role.class, "millrace-api-secrets");
+            assertThat(secrets.getMetadata().getNamespace()).as(values).isEqualTo(apiNamespace);
+            assertThat(rules(secrets.getRules())).containsExactlyElementsOf(API_SECRET_RULES);
+            assertThat(secrets.getRules().get(0).getResourceNames()).isEmpty();
+            RoleBinding binding = chart.one(RoleBinding.class, "millrace-api-secrets");
+            assertThat(binding.getMetadata().getNamespace()).isEqualTo(apiNamespace);
+            assertThat(binding.getRoleRef().getKind()).isEqualTo("Role");
+            assertThat(binding.getRoleRef().getName()).isEqualTo("millrace-api-secrets");
+            assertThat(subjects(binding.getSubjects())).containsExactly(account);
+            // No cluster-wide role of the chart lets anyone write Secrets.
+            assertThat(chart.all(ClusterRole.class))
+                    .flatExtracting(ClusterRole::getRules)
+                    .filteredOn(r -> r.getResources().contains("secrets"))
+                    .allSatisfy(r -> assertThat(r.getVerbs()).containsExactly("get"));
+        }
     }
 
     @Test
@@ -248,6 +284,8 @@ class RbacTest {
                         "data-team/millrace-operator -> [ServiceAccount"
                                 + " millrace/millrace-operator]",
                         "data-team/millrace-api -> [ServiceAccount millrace/millrace-operator]",
+                        "data-team/millrace-api-secrets -> [ServiceAccount"
+                                + " millrace/millrace-operator]",
                         "millrace/millrace-operator-leader-election -> [ServiceAccount"
                                 + " millrace/millrace-operator]");
     }

@@ -12,6 +12,7 @@ import dev.millrace.crds.destination.DestinationType;
 import dev.millrace.crds.source.Source;
 import dev.millrace.operator.OperatorSettings;
 import dev.millrace.operator.destination.DestinationLease;
+import dev.millrace.operator.job.JobPrerequisites;
 import dev.millrace.operator.job.ProgressEndpoint;
 import dev.millrace.operator.job.SyncJobFactory;
 import dev.millrace.operator.job.SyncJobs;
@@ -94,6 +95,7 @@ public class ConnectionReconciler implements Reconciler<Connection> {
     private final OperatorSettings settings;
     private final Clock clock;
     private final SyncJobFactory jobFactory;
+    private final JobPrerequisites prerequisites;
     private final ExecutionRecorder executions;
     private final OperatorMetrics metrics;
     private final ProgressEndpoint progressEndpoint;
@@ -129,6 +131,7 @@ public class ConnectionReconciler implements Reconciler<Connection> {
         this.settings = settings;
         this.clock = clock;
         this.jobFactory = new SyncJobFactory(settings);
+        this.prerequisites = new JobPrerequisites(settings, clock);
         this.executions = new ExecutionRecorder(store, clock);
         this.progressEndpoint = progressEndpoint;
         if (progressEndpoint != null) {
@@ -475,19 +478,24 @@ public class ConnectionReconciler implements Reconciler<Connection> {
         if (scheduleProblem.isPresent()) {
             return Optional.of(new Problem("InvalidSchedule", scheduleProblem.get()));
         }
+        ObjectNode plan;
         try {
-            SyncPlanBuilder.build(
-                    0,
-                    connection,
-                    source.get(),
-                    connectorOf(source.get(), client),
-                    destination.get(),
-                    destinationConnectorOf(destination.get(), client),
-                    false);
+            plan =
+                    SyncPlanBuilder.build(
+                            0,
+                            connection,
+                            source.get(),
+                            connectorOf(source.get(), client),
+                            destination.get(),
+                            destinationConnectorOf(destination.get(), client),
+                            false);
         } catch (SyncPlanBuilder.InvalidConnection e) {
             return Optional.of(new Problem(e.reason(), e.getMessage()));
         }
-        return Optional.empty();
+        // A Job whose account or claims are missing would never start: fail its sync at once.
+        return prerequisites
+                .missingFor(client, jobFactory.build(connection, 0, plan))
+                .map(missing -> new Problem(JobPrerequisites.REASON, missing));
     }
 
     /** The Connector a database source reads through, or null (the plan builder says why). */

@@ -10,6 +10,7 @@ import dev.millrace.crds.model.ModelSpec;
 import dev.millrace.crds.model.ModelStatus;
 import dev.millrace.operator.OperatorSettings;
 import dev.millrace.operator.destination.DestinationLease;
+import dev.millrace.operator.job.JobPrerequisites;
 import dev.millrace.operator.job.SyncJobs;
 import dev.millrace.operator.kube.ActionAnnotations;
 import dev.millrace.operator.kube.EventRecorder;
@@ -76,12 +77,14 @@ public class ModelReconciler implements Reconciler<Model> {
     private final OperatorSettings settings;
     private final Clock clock;
     private final ModelJobFactory jobFactory;
+    private final JobPrerequisites prerequisites;
 
     public ModelReconciler(Store store, OperatorSettings settings, Clock clock) {
         this.store = store;
         this.settings = settings;
         this.clock = clock;
         this.jobFactory = new ModelJobFactory(settings);
+        this.prerequisites = new JobPrerequisites(settings, clock);
     }
 
     @Override
@@ -181,7 +184,7 @@ public class ModelReconciler implements Reconciler<Model> {
         ModelGraph graph = ModelGraph.of(all);
         Optional<Destination> destination =
                 context.getSecondaryResource(Destination.class, DESTINATIONS);
-        Optional<ModelGraph.Problem> problem = validate(model, graph, destination);
+        Optional<ModelGraph.Problem> problem = validate(model, graph, destination, client);
 
         // Act.
         String request = annotation(model, MillraceApi.RUN_ANNOTATION);
@@ -280,7 +283,10 @@ public class ModelReconciler implements Reconciler<Model> {
     }
 
     private Optional<ModelGraph.Problem> validate(
-            Model model, ModelGraph graph, Optional<Destination> destination) {
+            Model model,
+            ModelGraph graph,
+            Optional<Destination> destination,
+            KubernetesClient client) {
         ModelSpec spec = model.getSpec();
         if (destination.isEmpty()) {
             return Optional.of(
@@ -296,7 +302,20 @@ public class ModelReconciler implements Reconciler<Model> {
                                     + spec.destinationRef.name
                                     + " is not one"));
         }
-        return graph.problem(model.getMetadata().getName());
+        Optional<ModelGraph.Problem> graphProblem = graph.problem(model.getMetadata().getName());
+        if (graphProblem.isPresent()) {
+            return graphProblem;
+        }
+        // The run's Job mounts the warehouse claim as the sync account: both must exist here.
+        return prerequisites
+                .missing(
+                        client,
+                        model.getMetadata().getNamespace(),
+                        settings.jobServiceAccount(),
+                        settings.warehouseClaim() == null
+                                ? List.of()
+                                : List.of(settings.warehouseClaim()))
+                .map(missing -> new ModelGraph.Problem(JobPrerequisites.REASON, missing));
     }
 
     /**

@@ -34,6 +34,11 @@ public final class MigrationRunner {
 
     private static final Logger log = LoggerFactory.getLogger(MigrationRunner.class);
 
+    /**
+     * The key of PostgreSQL's advisory lock around migrations: "millrace" in ASCII, as a bigint.
+     */
+    private static final long ADVISORY_LOCK_KEY = 0x6d696c6c72616365L;
+
     private final List<Migration> migrations;
 
     private MigrationRunner(List<Migration> migrations) {
@@ -70,18 +75,55 @@ public final class MigrationRunner {
     public List<Migration> migrate(Connection connection) {
         try {
             connection.setAutoCommit(false);
-            createVersionTable(connection);
-            Map<Integer, AppliedMigration> applied = appliedMigrations(connection);
-            List<Migration> pending = pendingAfterChecking(applied);
-            List<Migration> done = new ArrayList<>();
-            for (Migration migration : pending) {
-                apply(connection, migration);
-                done.add(migration);
+            boolean shared = isPostgreSql(connection);
+            if (shared) {
+                lockOutOtherProcesses(connection);
             }
-            return done;
+            try {
+                createVersionTable(connection);
+                Map<Integer, AppliedMigration> applied = appliedMigrations(connection);
+                List<Migration> pending = pendingAfterChecking(applied);
+                List<Migration> done = new ArrayList<>();
+                for (Migration migration : pending) {
+                    apply(connection, migration);
+                    done.add(migration);
+                }
+                return done;
+            } finally {
+                if (shared) {
+                    unlock(connection);
+                }
+            }
         } catch (SQLException e) {
             throw new StoreException(
                     "could not read the store's schema version: " + e.getMessage(), e);
+        }
+    }
+
+    private static boolean isPostgreSql(Connection connection) throws SQLException {
+        return "PostgreSQL".equals(connection.getMetaData().getDatabaseProductName());
+    }
+
+    /**
+     * A PostgreSQL store is shared by processes that start together (the operator and every API
+     * replica of a fresh install): without a lock each reads the same applied versions and all but
+     * one fail on "relation already exists". A session-level advisory lock makes them migrate in
+     * turn, so the later ones find the work done. (DuckDB has one writing process.)
+     */
+    private static void lockOutOtherProcesses(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("SELECT pg_advisory_lock(" + ADVISORY_LOCK_KEY + ")");
+        }
+        connection.commit();
+    }
+
+    private static void unlock(Connection connection) {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("SELECT pg_advisory_unlock(" + ADVISORY_LOCK_KEY + ")");
+            connection.commit();
+        } catch (SQLException e) {
+            // The lock is the session's: it goes with the connection if it cannot be released.
+            log.warn("Could not release the store's migration lock: {}", e.getMessage());
         }
     }
 
