@@ -64,6 +64,7 @@ public final class Store implements AutoCloseable {
     private final AnomalyDetection anomalies;
     private final PipelineChecks checks;
     private final JobAttempts jobAttempts;
+    private final dev.millrace.store.alert.AlertOutbox alerts;
 
     private Store(Database database, Path duckDbFile) {
         this.database = database;
@@ -74,6 +75,7 @@ public final class Store implements AutoCloseable {
         this.anomalies = new AnomalyDetection(database);
         this.checks = new PipelineChecks(database);
         this.jobAttempts = new JobAttempts(database);
+        this.alerts = new dev.millrace.store.alert.AlertOutbox(database);
     }
 
     /** Connector catalogs: what metadata refreshes found, listed page by page. */
@@ -94,6 +96,11 @@ public final class Store implements AutoCloseable {
     /** Anomaly rules' evaluation, recorded anomalies and unflagging. */
     public AnomalyDetection anomalies() {
         return anomalies;
+    }
+
+    /** Alerts waiting to be sent, deduplicated per occurrence, and what became of them. */
+    public dev.millrace.store.alert.AlertOutbox alerts() {
+        return alerts;
     }
 
     /** Freshness and timeliness checks with their once-per-breach logs. */
