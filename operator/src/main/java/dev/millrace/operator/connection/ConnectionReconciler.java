@@ -11,6 +11,7 @@ import dev.millrace.crds.destination.Destination;
 import dev.millrace.crds.destination.DestinationType;
 import dev.millrace.crds.source.Source;
 import dev.millrace.operator.OperatorSettings;
+import dev.millrace.operator.alert.Alerts;
 import dev.millrace.operator.destination.DestinationLease;
 import dev.millrace.operator.job.ProgressEndpoint;
 import dev.millrace.operator.job.SyncJobFactory;
@@ -129,7 +130,7 @@ public class ConnectionReconciler implements Reconciler<Connection> {
         this.settings = settings;
         this.clock = clock;
         this.jobFactory = new SyncJobFactory(settings);
-        this.executions = new ExecutionRecorder(store, clock);
+        this.executions = new ExecutionRecorder(store, clock, metrics);
         this.progressEndpoint = progressEndpoint;
         if (progressEndpoint != null) {
             progressEndpoint.onProgress(
@@ -830,6 +831,13 @@ public class ConnectionReconciler implements Reconciler<Connection> {
                     connection,
                     outcome == JobStatus.CANCELLED ? "SyncCancelled" : "SyncFailed",
                     "Job " + job.getMetadata().getName() + ": " + error);
+            if (outcome == JobStatus.FAILED) {
+                Alerts.enqueue(
+                        store,
+                        Alerts.syncFailed(
+                                connection, record.id(), job.getMetadata().getName(), error, ended),
+                        clock.instant());
+            }
         }
     }
 
@@ -1090,6 +1098,8 @@ public class ConnectionReconciler implements Reconciler<Connection> {
                     LogLevel.ERROR,
                     "Sync failed (job " + record.id() + "): " + error);
             events.warning(connection, reason, error);
+            Alerts.enqueue(
+                    store, Alerts.syncFailed(connection, record.id(), null, error, now), now);
         }
     }
 
@@ -1123,8 +1133,14 @@ public class ConnectionReconciler implements Reconciler<Connection> {
                                 "manual:" + request,
                                 JobType.SYNC,
                                 false));
-        store.complete(
-                record.id(), JobStatus.FAILED, now, 0, 0, "rejected: " + problem.message(), null);
+        if (store.complete(
+                record.id(), JobStatus.FAILED, now, 0, 0, "rejected: " + problem.message(), null)) {
+            Alerts.enqueue(
+                    store,
+                    Alerts.syncFailed(
+                            connection, record.id(), null, "rejected: " + problem.message(), now),
+                    now);
+        }
         new ActionAnnotations(client).remove(connection, MillraceApi.SYNC_ANNOTATION, request);
     }
 
