@@ -64,14 +64,20 @@ final class ConnectorActions {
         String ns = connector.getMetadata().getNamespace();
         String name = connector.getMetadata().getName();
         long deadline = System.nanoTime() + testWait.toNanos();
+        // The cache can lag behind the annotation just written: a copy without it only means the
+        // operator acted once a copy with it has been seen; until then it is the old state, whose
+        // lastTest is the previous test's (a stale failure answered for a fixed password).
+        boolean requestSeen = false;
         while (System.nanoTime() < deadline) {
             Connector latest = resources.get(Connector.class, ns, name).orElse(null);
             if (latest == null) {
                 throw ConnectorApiException.notFound("The connector was deleted during its test");
             }
             String now = lastTestOf(latest);
-            boolean actedOn =
-                    !request.equals(Connectors.annotation(latest, MillraceApi.TEST_ANNOTATION));
+            boolean pending =
+                    request.equals(Connectors.annotation(latest, MillraceApi.TEST_ANNOTATION));
+            requestSeen |= pending;
+            boolean actedOn = requestSeen && !pending;
             if (now != null && (actedOn || !now.equals(before))) {
                 ctx.json(result(latest));
                 return;
