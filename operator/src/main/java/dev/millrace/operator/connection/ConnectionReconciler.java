@@ -343,6 +343,9 @@ public class ConnectionReconciler implements Reconciler<Connection> {
             new ActionAnnotations(client).remove(connection, MillraceApi.SYNC_ANNOTATION, request);
             request = null;
         }
+        if (destination.isPresent() && serialised(destination.get())) {
+            withdrawEndedWaiters(connection, destination.get(), context, client);
+        }
         Duration wait = settings.resyncInterval();
         if (active.isEmpty() && unfinished.isPresent()) {
             Advance step =
@@ -1067,6 +1070,51 @@ public class ConnectionReconciler implements Reconciler<Connection> {
             }
         }
         return new Advance(Optional.ofNullable(job), Optional.empty());
+    }
+
+    private static final java.util.regex.Pattern ATTEMPT_JOB =
+            java.util.regex.Pattern.compile(".*-(\\d+)(?:-a(\\d+))?");
+
+    /**
+     * Takes this Connection's jobs that ended while queued (cancelled through the API, which cannot
+     * reach the Lease) out of the destination's line at once; otherwise they would hold their place
+     * until the waiter TTL and keep the jobs behind them queued. Reads the cached Lease; writes
+     * only when such a waiter is found.
+     */
+    private void withdrawEndedWaiters(
+            Connection connection,
+            Destination destination,
+            Context<Connection> context,
+            KubernetesClient client) {
+        Optional<Lease> lease = context.getSecondaryResource(Lease.class, LEASES);
+        if (lease.isEmpty()) {
+            return;
+        }
+        String name = connection.getMetadata().getName();
+        DestinationLease leases = new DestinationLease(client, clock);
+        for (String holder : leases.waiting(lease.get())) {
+            var match = ATTEMPT_JOB.matcher(holder);
+            if (!match.matches()) {
+                continue;
+            }
+            long jobId = Long.parseLong(match.group(1));
+            int attempt = match.group(2) == null ? 1 : Integer.parseInt(match.group(2));
+            // Names are shortened for long connections: compare whole names, never prefixes.
+            if (!SyncJobFactory.jobName(name, jobId, attempt).equals(holder)) {
+                continue;
+            }
+            boolean ended = store.findJob(jobId).map(j -> j.status().isTerminal()).orElse(true);
+            if (ended) {
+                leases.withdraw(
+                        connection.getMetadata().getNamespace(),
+                        destination.getMetadata().getName(),
+                        holder);
+                LOG.info(
+                        "Job {} ended while queued for destination {}; it left the line",
+                        jobId,
+                        destination.getMetadata().getName());
+            }
+        }
     }
 
     /** DuckDB lets one process write a file; other destinations take concurrent writers. */
