@@ -1,5 +1,7 @@
 package dev.millrace.operator;
 
+import dev.millrace.operator.alert.AlertSender;
+import dev.millrace.operator.alert.AlertSettings;
 import dev.millrace.operator.anomalyrule.AnomalyRuleReconciler;
 import dev.millrace.operator.connection.ConnectionReconciler;
 import dev.millrace.operator.connector.ConnectorReconciler;
@@ -32,6 +34,7 @@ public final class MillraceOperator implements AutoCloseable {
     private final OperatorMetrics metrics;
     private final LeaderElection.State leadership;
     private final OperationsSettings operations;
+    private final AlertSender alerts;
     private OperationsEndpoint endpoint;
 
     /** The only replica, without metrics or health endpoints (local mode). */
@@ -46,10 +49,24 @@ public final class MillraceOperator implements AutoCloseable {
             OperatorSettings settings,
             Clock clock,
             OperationsSettings operations) {
+        this(client, store, settings, clock, operations, AlertSettings.defaults());
+    }
+
+    /**
+     * @param alerts how the alert sender delivers (it sends only while this replica leads)
+     */
+    public MillraceOperator(
+            KubernetesClient client,
+            Store store,
+            OperatorSettings settings,
+            Clock clock,
+            OperationsSettings operations,
+            AlertSettings alerts) {
         this.operations = operations;
         this.metrics = new OperatorMetrics(store);
         this.leadership = operations.leaderElection() == null ? null : new LeaderElection.State();
         metrics.leadership(this::leading);
+        this.alerts = new AlertSender(client, store, alerts, clock, metrics, this::leading);
         this.operator =
                 new Operator(
                         o -> {
@@ -117,6 +134,7 @@ public final class MillraceOperator implements AutoCloseable {
             }
         }
         operator.start();
+        alerts.start();
     }
 
     /** host:port of the metrics and health endpoint once started, or null without one. */
@@ -131,6 +149,7 @@ public final class MillraceOperator implements AutoCloseable {
 
     @Override
     public void close() {
+        alerts.close();
         operator.stop();
         if (endpoint != null) {
             endpoint.close();

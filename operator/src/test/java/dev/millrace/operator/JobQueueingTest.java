@@ -165,6 +165,46 @@ class JobQueueingTest {
                 .isEqualTo(1 + BIG_ROWS);
     }
 
+    /** The raw list of waiters on the warehouse's Lease, as written. */
+    private String waitingOnWarehouse() {
+        var lease =
+                cluster.client
+                        .leases()
+                        .inNamespace(OperatorHarness.NS)
+                        .withName(DestinationLease.leaseName("warehouse"))
+                        .get();
+        var annotations = lease == null ? null : lease.getMetadata().getAnnotations();
+        String waiting =
+                annotations == null ? null : annotations.get(DestinationLease.WAITING_ANNOTATION);
+        return waiting == null ? "" : waiting;
+    }
+
+    @Test
+    void aQueuedJobCancelledThroughTheApiLeavesTheDestinationsLineAtOnce() throws Exception {
+        cluster.requestSync("orders-to-warehouse", "first");
+        awaitRunningJob("orders-to-warehouse");
+        cluster.requestSync("customers-to-warehouse", "second");
+        long id = awaitQueued("customers-to-warehouse").getStatus().lastJob.id;
+        String waiter = "customers-to-warehouse-" + id;
+        assertThat(waitingOnWarehouse()).contains("\"" + waiter + "\"");
+
+        // What DELETE /api/public/v1/jobs/{id} does to a job that has no Job yet: the API server
+        // records it cancelled in the store; it cannot reach the Lease.
+        java.time.Instant cancelled = java.time.Instant.now();
+        cluster.store.complete(
+                id, JobStatus.CANCELLED, cancelled, 0, 0, "cancelled through the API", null);
+
+        // Gone well before a waiter that stopped asking expires (one minute after it last asked),
+        // so it was taken out of the line, not left to time out.
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> !waitingOnWarehouse().contains("\"" + waiter + "\""));
+        assertThat(java.time.Duration.between(cancelled, java.time.Instant.now()))
+                .isLessThan(Duration.ofSeconds(50));
+        assertThat(cluster.store.findJob(id).orElseThrow().status()).isEqualTo(JobStatus.CANCELLED);
+        assertThat(cluster.jobsOf("customers-to-warehouse")).isEmpty();
+    }
+
     @Test
     void aSyncToAnotherDestinationIsNotBlocked() throws Exception {
         Destination lake = new Destination();

@@ -55,6 +55,11 @@ final class OperatorHarness implements AutoCloseable {
     private final InProcessJobRunner runner;
     private MillraceOperator operator;
     private OperatorSettings settings = settings();
+
+    /** The alert sender of operators started from now on. */
+    dev.millrace.operator.alert.AlertSettings alerts =
+            dev.millrace.operator.alert.AlertSettings.defaults();
+
     private dev.millrace.operator.local.OwnerGarbageCollector collector;
 
     OperatorHarness(Path root) throws Exception {
@@ -81,6 +86,19 @@ final class OperatorHarness implements AutoCloseable {
     static OperatorHarness started(Path root, OperatorSettings settings) throws Exception {
         OperatorHarness harness = new OperatorHarness(root);
         harness.settings = settings;
+        harness.startRunner();
+        harness.startGarbageCollector();
+        harness.startOperator();
+        return harness;
+    }
+
+    /** The whole control plane, running, with this alert sender. */
+    static OperatorHarness started(
+            Path root, OperatorSettings settings, dev.millrace.operator.alert.AlertSettings alerts)
+            throws Exception {
+        OperatorHarness harness = new OperatorHarness(root);
+        harness.settings = settings;
+        harness.alerts = alerts;
         harness.startRunner();
         harness.startGarbageCollector();
         harness.startOperator();
@@ -115,7 +133,8 @@ final class OperatorHarness implements AutoCloseable {
                 store,
                 settings.withConnectors(Duration.ofSeconds(5), dataRoot),
                 Clock.systemUTC(),
-                operations);
+                operations,
+                alerts);
     }
 
     void stopOperator() {

@@ -66,6 +66,7 @@ public final class Store implements AutoCloseable {
     private final JobAttempts jobAttempts;
     private final dev.millrace.store.lineage.AddressLineage lineage;
     private final dev.millrace.store.retention.ExecutionRetention retention;
+    private final dev.millrace.store.alert.AlertOutbox alerts;
 
     private Store(Database database, Path duckDbFile) {
         this.database = database;
@@ -78,6 +79,7 @@ public final class Store implements AutoCloseable {
         this.jobAttempts = new JobAttempts(database);
         this.lineage = new dev.millrace.store.lineage.AddressLineage(database);
         this.retention = new dev.millrace.store.retention.ExecutionRetention(database);
+        this.alerts = new dev.millrace.store.alert.AlertOutbox(database);
     }
 
     /** Connector catalogs: what metadata refreshes found, listed page by page. */
@@ -98,6 +100,11 @@ public final class Store implements AutoCloseable {
     /** Anomaly rules' evaluation, recorded anomalies and unflagging. */
     public AnomalyDetection anomalies() {
         return anomalies;
+    }
+
+    /** Alerts waiting to be sent, deduplicated per occurrence, and what became of them. */
+    public dev.millrace.store.alert.AlertOutbox alerts() {
+        return alerts;
     }
 
     /** Freshness and timeliness checks with their once-per-breach logs. */

@@ -59,7 +59,11 @@ final class ConnectorActions {
         ConnectorRequest.emptyObject(ctx.body());
         String before = lastTestOf(connector);
         String request = clock.instant() + "#" + requests.incrementAndGet();
-        annotator.annotate(connector, Map.of(MillraceApi.TEST_ANNOTATION, request));
+        // Until the cache holds the annotated copy, a copy without the annotation is the old
+        // state, whose lastTest is the previous test's: a stale failure must not be answered for
+        // a password just fixed.
+        resources.awaitWritten(
+                annotator.annotate(connector, Map.of(MillraceApi.TEST_ANNOTATION, request)));
         String ns = connector.getMetadata().getNamespace();
         String name = connector.getMetadata().getName();
         Optional<Connector> latest =

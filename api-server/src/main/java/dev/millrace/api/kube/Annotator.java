@@ -22,7 +22,7 @@ public final class Annotator {
         this.client = client;
     }
 
-    public void annotate(HasMetadata resource, Map<String, String> annotations) {
+    public <T extends HasMetadata> T annotate(T resource, Map<String, String> annotations) {
         List<Map<String, Object>> ops = new ArrayList<>();
         if (resource.getMetadata().getAnnotations() == null) {
             ops.add(
@@ -44,7 +44,8 @@ public final class Annotator {
                                         "/metadata/annotations/" + escape(key),
                                         "value",
                                         value)));
-        client.resource(resource).patch(PatchContext.of(PatchType.JSON), Serialization.asJson(ops));
+        return client.resource(resource)
+                .patch(PatchContext.of(PatchType.JSON), Serialization.asJson(ops));
     }
 
     private static String escape(String key) {

@@ -3,8 +3,10 @@ package dev.millrace.operator.anomalyrule;
 import dev.millrace.crds.anomalyrule.AnomalyRule;
 import dev.millrace.crds.anomalyrule.AnomalyRuleStatus;
 import dev.millrace.crds.pipeline.Pipeline;
+import dev.millrace.operator.alert.Alerts;
 import dev.millrace.operator.kube.EventRecorder;
 import dev.millrace.operator.kube.StatusUpdates;
+import dev.millrace.operator.metrics.OperatorMetrics;
 import dev.millrace.store.Store;
 import dev.millrace.store.anomaly.Evaluation;
 import dev.millrace.store.execution.Metric;
@@ -22,9 +24,14 @@ import java.util.Locale;
  */
 public final class AnomalyEvaluator {
     private final Store store;
+    private final OperatorMetrics metrics;
 
-    public AnomalyEvaluator(Store store) {
+    /**
+     * @param metrics where flagged executions are counted
+     */
+    public AnomalyEvaluator(Store store, OperatorMetrics metrics) {
         this.store = store;
+        this.metrics = metrics;
     }
 
     /** The evaluations of the pipeline's active rules; anomalous ones are recorded. */
@@ -68,6 +75,11 @@ public final class AnomalyEvaluator {
                                 + " executions)";
                 events.warning(pipeline, "AnomalyDetected", message);
                 events.warning(rule, "AnomalyDetected", message);
+                metrics.anomalyFlagged();
+                Alerts.enqueue(
+                        store,
+                        Alerts.anomaly(pipeline, pipelineId, rule, evaluation, message, now),
+                        now);
             }
             long count = store.anomalies().countForRule(ruleId);
             StatusUpdates.update(

@@ -11,6 +11,7 @@ import dev.millrace.crds.destination.Destination;
 import dev.millrace.crds.destination.DestinationType;
 import dev.millrace.crds.source.Source;
 import dev.millrace.operator.OperatorSettings;
+import dev.millrace.operator.alert.Alerts;
 import dev.millrace.operator.destination.DestinationLease;
 import dev.millrace.operator.job.JobPrerequisites;
 import dev.millrace.operator.job.ProgressEndpoint;
@@ -132,7 +133,7 @@ public class ConnectionReconciler implements Reconciler<Connection> {
         this.clock = clock;
         this.jobFactory = new SyncJobFactory(settings);
         this.prerequisites = new JobPrerequisites(settings, clock);
-        this.executions = new ExecutionRecorder(store, clock);
+        this.executions = new ExecutionRecorder(store, clock, metrics);
         this.progressEndpoint = progressEndpoint;
         if (progressEndpoint != null) {
             progressEndpoint.onProgress(
@@ -344,6 +345,9 @@ public class ConnectionReconciler implements Reconciler<Connection> {
             // The store has the request now; the annotation is done with.
             new ActionAnnotations(client).remove(connection, MillraceApi.SYNC_ANNOTATION, request);
             request = null;
+        }
+        if (destination.isPresent() && serialised(destination.get())) {
+            withdrawEndedWaiters(connection, destination.get(), context, client);
         }
         Duration wait = settings.resyncInterval();
         if (active.isEmpty() && unfinished.isPresent()) {
@@ -838,6 +842,13 @@ public class ConnectionReconciler implements Reconciler<Connection> {
                     connection,
                     outcome == JobStatus.CANCELLED ? "SyncCancelled" : "SyncFailed",
                     "Job " + job.getMetadata().getName() + ": " + error);
+            if (outcome == JobStatus.FAILED) {
+                Alerts.enqueue(
+                        store,
+                        Alerts.syncFailed(
+                                connection, record.id(), job.getMetadata().getName(), error, ended),
+                        clock.instant());
+            }
         }
     }
 
@@ -1071,6 +1082,51 @@ public class ConnectionReconciler implements Reconciler<Connection> {
         return new Advance(Optional.ofNullable(job), Optional.empty());
     }
 
+    private static final java.util.regex.Pattern ATTEMPT_JOB =
+            java.util.regex.Pattern.compile(".*-(\\d+)(?:-a(\\d+))?");
+
+    /**
+     * Takes this Connection's jobs that ended while queued (cancelled through the API, which cannot
+     * reach the Lease) out of the destination's line at once; otherwise they would hold their place
+     * until the waiter TTL and keep the jobs behind them queued. Reads the cached Lease; writes
+     * only when such a waiter is found.
+     */
+    private void withdrawEndedWaiters(
+            Connection connection,
+            Destination destination,
+            Context<Connection> context,
+            KubernetesClient client) {
+        Optional<Lease> lease = context.getSecondaryResource(Lease.class, LEASES);
+        if (lease.isEmpty()) {
+            return;
+        }
+        String name = connection.getMetadata().getName();
+        DestinationLease leases = new DestinationLease(client, clock);
+        for (String holder : leases.waiting(lease.get())) {
+            var match = ATTEMPT_JOB.matcher(holder);
+            if (!match.matches()) {
+                continue;
+            }
+            long jobId = Long.parseLong(match.group(1));
+            int attempt = match.group(2) == null ? 1 : Integer.parseInt(match.group(2));
+            // Names are shortened for long connections: compare whole names, never prefixes.
+            if (!SyncJobFactory.jobName(name, jobId, attempt).equals(holder)) {
+                continue;
+            }
+            boolean ended = store.findJob(jobId).map(j -> j.status().isTerminal()).orElse(true);
+            if (ended) {
+                leases.withdraw(
+                        connection.getMetadata().getNamespace(),
+                        destination.getMetadata().getName(),
+                        holder);
+                LOG.info(
+                        "Job {} ended while queued for destination {}; it left the line",
+                        jobId,
+                        destination.getMetadata().getName());
+            }
+        }
+    }
+
     /** DuckDB lets one process write a file; other destinations take concurrent writers. */
     private static boolean serialised(Destination destination) {
         return destination.getSpec().type == DestinationType.DUCKDB;
@@ -1100,6 +1156,8 @@ public class ConnectionReconciler implements Reconciler<Connection> {
                     LogLevel.ERROR,
                     "Sync failed (job " + record.id() + "): " + error);
             events.warning(connection, reason, error);
+            Alerts.enqueue(
+                    store, Alerts.syncFailed(connection, record.id(), null, error, now), now);
         }
     }
 
@@ -1133,8 +1191,14 @@ public class ConnectionReconciler implements Reconciler<Connection> {
                                 "manual:" + request,
                                 JobType.SYNC,
                                 false));
-        store.complete(
-                record.id(), JobStatus.FAILED, now, 0, 0, "rejected: " + problem.message(), null);
+        if (store.complete(
+                record.id(), JobStatus.FAILED, now, 0, 0, "rejected: " + problem.message(), null)) {
+            Alerts.enqueue(
+                    store,
+                    Alerts.syncFailed(
+                            connection, record.id(), null, "rejected: " + problem.message(), now),
+                    now);
+        }
         new ActionAnnotations(client).remove(connection, MillraceApi.SYNC_ANNOTATION, request);
     }
 

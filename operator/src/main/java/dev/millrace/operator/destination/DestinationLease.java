@@ -156,6 +156,16 @@ public final class DestinationLease {
         }
     }
 
+    /** Who waits in line on the Lease (a cached copy will do), first in line first. */
+    public List<String> waiting(Lease lease) {
+        Lease copy =
+                new io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder(lease).build();
+        return waiters(copy, clock.instant()).stream()
+                .sorted(Comparator.comparingLong(Waiter::order))
+                .map(Waiter::holder)
+                .toList();
+    }
+
     /** Leaves the line without having held the lease (a request cancelled while it waited). */
     public void withdraw(String namespace, String destination, String holder) {
         for (int tries = 0; tries < 5; tries++) {

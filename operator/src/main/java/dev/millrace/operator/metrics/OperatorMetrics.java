@@ -27,6 +27,11 @@ import org.slf4j.LoggerFactory;
  *       time (so every replica reports the same, leader or not)
  *   <li>{@code millrace_operator_leader}: 1 while this replica reconciles (always without leader
  *       election), 0 on a standby
+ *   <li>{@code millrace_anomalies_flagged_total}: executions an AnomalyRule flagged (once per rule
+ *       and execution)
+ *   <li>{@code millrace_alerts_sent_total{outcome}}: alert deliveries by outcome: {@code sent},
+ *       {@code retried} (an attempt failed, another follows), {@code failed} (given up on), {@code
+ *       skipped} (the namespace has no notifier for it)
  * </ul>
  *
  * <p>Counters live in the replica that recorded the completion, i.e. the leader at the time; sum
@@ -38,6 +43,7 @@ public final class OperatorMetrics {
     private final PrometheusMeterRegistry registry;
     private final MicrometerMetrics josdk;
     private final Counter rows;
+    private final Counter anomalies;
 
     public OperatorMetrics(Store store) {
         this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -45,6 +51,10 @@ public final class OperatorMetrics {
         this.rows =
                 Counter.builder("millrace.sync.rows")
                         .description("Rows written by successful sync jobs")
+                        .register(registry);
+        this.anomalies =
+                Counter.builder("millrace.anomalies.flagged")
+                        .description("Executions flagged by an AnomalyRule")
                         .register(registry);
         Gauge.builder("millrace.sync.queue.depth", store, OperatorMetrics::queueDepth)
                 .description("Sync jobs waiting to run (pending or queued)")
@@ -86,6 +96,20 @@ public final class OperatorMetrics {
         if (outcome == JobStatus.SUCCEEDED) {
             rows.increment(rowsSynced);
         }
+    }
+
+    /** An AnomalyRule flagged an execution; called once per rule and execution. */
+    public void anomalyFlagged() {
+        anomalies.increment();
+    }
+
+    /** One alert delivery ended with {@code outcome} (sent, retried, failed, skipped). */
+    public void alertDelivered(String outcome) {
+        Counter.builder("millrace.alerts.sent")
+                .description("Alert deliveries by outcome")
+                .tag("outcome", outcome)
+                .register(registry)
+                .increment();
     }
 
     private static Duration nonNegative(Duration d) {

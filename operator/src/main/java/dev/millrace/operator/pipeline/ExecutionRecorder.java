@@ -11,6 +11,7 @@ import dev.millrace.crds.pipelinetype.PipelineTypeSpec;
 import dev.millrace.operator.anomalyrule.AnomalyEvaluator;
 import dev.millrace.operator.kube.EventRecorder;
 import dev.millrace.operator.kube.StatusUpdates;
+import dev.millrace.operator.metrics.OperatorMetrics;
 import dev.millrace.store.Store;
 import dev.millrace.store.anomaly.Evaluation;
 import dev.millrace.store.execution.Execution;
@@ -52,10 +53,13 @@ public final class ExecutionRecorder {
     private final Clock clock;
     private final AnomalyEvaluator anomalies;
 
-    public ExecutionRecorder(Store store, Clock clock) {
+    /**
+     * @param metrics where anomalies are counted
+     */
+    public ExecutionRecorder(Store store, Clock clock, OperatorMetrics metrics) {
         this.store = store;
         this.clock = clock;
-        this.anomalies = new AnomalyEvaluator(store);
+        this.anomalies = new AnomalyEvaluator(store, metrics);
     }
 
     // ---- the hooks the Connection reconciler calls ------------------------------------------

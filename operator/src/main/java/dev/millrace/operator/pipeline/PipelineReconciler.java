@@ -6,6 +6,7 @@ import dev.millrace.crds.pipeline.Pipeline;
 import dev.millrace.crds.pipeline.PipelineStatus;
 import dev.millrace.crds.pipelinetype.PipelineType;
 import dev.millrace.operator.OperatorSettings;
+import dev.millrace.operator.alert.Alerts;
 import dev.millrace.operator.kube.ActionAnnotations;
 import dev.millrace.operator.kube.EventRecorder;
 import dev.millrace.operator.kube.StatusWriter;
@@ -195,6 +196,9 @@ public class PipelineReconciler implements Reconciler<Pipeline> {
                 if (breach.newlyLogged()) {
                     events.warning(pipeline, "Stale", message);
                 }
+                // Enqueued on every finding, not only the first: the outbox keeps one alert per
+                // stale DML time, and a crash between the log and the enqueue loses nothing.
+                Alerts.enqueue(store, Alerts.freshnessBreach(pipeline, id, breach, message), now);
             }
         }
 
@@ -226,18 +230,18 @@ public class PipelineReconciler implements Reconciler<Pipeline> {
                 store.checks()
                         .timeliness(List.of(new CheckTarget(id, threshold)), lookbackStart, now);
         for (LateExecution execution : late) {
+            String message =
+                    "execution "
+                            + execution.executionId()
+                            + (execution.end() == null ? " is still running " : " ran ")
+                            + "past "
+                            + threshold
+                            + " after its start at "
+                            + PipelineStatusFields.iso(execution.start());
             if (execution.newlyLogged()) {
-                events.warning(
-                        pipeline,
-                        "Late",
-                        "execution "
-                                + execution.executionId()
-                                + (execution.end() == null ? " is still running " : " ran ")
-                                + "past "
-                                + threshold
-                                + " after its start at "
-                                + PipelineStatusFields.iso(execution.start()));
+                events.warning(pipeline, "Late", message);
             }
+            Alerts.enqueue(store, Alerts.timelinessBreach(pipeline, id, execution, message), now);
         }
         if (late.isEmpty()) {
             Conditions.set(
