@@ -102,6 +102,32 @@ class RestSourceTest {
         assertThat(api.requestsTo("/api/offset/items"))
                 .extracting(r -> r.params().get("offset"))
                 .containsExactly("0", "10", "20");
+        // Pages were fetched on a background thread, which ended with the read.
+        assertThat(Thread.getAllStackTraces().keySet())
+                .extracting(Thread::getName)
+                .noneMatch(name -> name.startsWith("millrace-rest-pages-"));
+    }
+
+    @Test
+    void recordsLandInPageOrderAcrossPrefetchedPages() throws Exception {
+        source(new RestAuthPlan(RestAuthPlan.BASIC, SECRET_ENV, "reader", null, null));
+        api.basicUser = "reader";
+        api.basicPassword = SECRET;
+
+        SyncResult result =
+                fixture.sync(
+                        items(
+                                SyncMode.FULL_REFRESH_APPEND,
+                                "/offset/items",
+                                "/payload/items",
+                                paging(PaginationPlan.OFFSET, "limit", null, null)));
+
+        assertThat(result.status()).as(result.error()).isEqualTo(SyncStatus.SUCCEEDED);
+        // The staged order is the order the records were appended in (rowid).
+        List<String> ids = fixture.rows("SELECT id FROM raw_orders.items ORDER BY rowid");
+        assertThat(ids)
+                .hasSize(25)
+                .isSortedAccordingTo(java.util.Comparator.comparingLong(Long::parseLong));
     }
 
     @Test
