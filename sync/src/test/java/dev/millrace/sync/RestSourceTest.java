@@ -102,6 +102,73 @@ class RestSourceTest {
         assertThat(api.requestsTo("/api/offset/items"))
                 .extracting(r -> r.params().get("offset"))
                 .containsExactly("0", "10", "20");
+        // Pages were fetched on a background thread, which ended with the read.
+        assertThat(Thread.getAllStackTraces().keySet())
+                .extracting(Thread::getName)
+                .noneMatch(name -> name.startsWith("millrace-rest-pages-"));
+    }
+
+    @Test
+    void interruptingASyncWaitingForAPageCancelsItAndStopsThePageThread() throws Exception {
+        source(new RestAuthPlan(RestAuthPlan.BASIC, SECRET_ENV, "reader", null, null));
+        api.basicUser = "reader";
+        api.basicPassword = SECRET;
+        // The first page hangs, as from an API that stopped answering.
+        api.delayNext("/api/offset/items", 20_000);
+        java.util.concurrent.atomic.AtomicReference<SyncResult> result =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        var plan =
+                fixture.plan(
+                        items(
+                                SyncMode.FULL_REFRESH_OVERWRITE,
+                                "/offset/items",
+                                "/payload/items",
+                                paging(PaginationPlan.OFFSET, "limit", null, null)));
+        Thread syncThread =
+                new Thread(
+                        () ->
+                                result.set(
+                                        new SyncRunner(fixture.log::add)
+                                                .run(plan, fixture.environment())),
+                        "sync-under-test");
+        syncThread.start();
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        while (api.requestsTo("/api/offset/items").isEmpty() && System.nanoTime() < deadline) {
+            java.util.concurrent.locks.LockSupport.parkNanos(10_000_000);
+        }
+        assertThat(api.requestsTo("/api/offset/items")).hasSize(1);
+
+        syncThread.interrupt();
+        syncThread.join(30_000);
+
+        assertThat(syncThread.isAlive()).isFalse();
+        assertThat(result.get().status()).isEqualTo(SyncStatus.CANCELLED);
+        assertThat(Thread.getAllStackTraces().keySet())
+                .extracting(Thread::getName)
+                .noneMatch(name -> name.startsWith("millrace-rest-pages-"));
+        assertThat(fixture.tableExists(SyncFixture.SCHEMA, "items")).isFalse();
+    }
+
+    @Test
+    void recordsLandInPageOrderAcrossPrefetchedPages() throws Exception {
+        source(new RestAuthPlan(RestAuthPlan.BASIC, SECRET_ENV, "reader", null, null));
+        api.basicUser = "reader";
+        api.basicPassword = SECRET;
+
+        SyncResult result =
+                fixture.sync(
+                        items(
+                                SyncMode.FULL_REFRESH_APPEND,
+                                "/offset/items",
+                                "/payload/items",
+                                paging(PaginationPlan.OFFSET, "limit", null, null)));
+
+        assertThat(result.status()).as(result.error()).isEqualTo(SyncStatus.SUCCEEDED);
+        // The staged order is the order the records were appended in (rowid).
+        List<String> ids = fixture.rows("SELECT id FROM raw_orders.items ORDER BY rowid");
+        assertThat(ids)
+                .hasSize(25)
+                .isSortedAccordingTo(java.util.Comparator.comparingLong(Long::parseLong));
     }
 
     @Test

@@ -250,6 +250,8 @@ public final class SyncPlanBuilder {
         String driver =
                 switch (spec.type) {
                     case POSTGRES -> "postgres";
+                    case MYSQL -> "mysql";
+                    case MARIADB -> "mariadb";
                     case SQLITE -> "sqlite";
                     case DUCKDB -> "duckdb";
                     default ->
@@ -258,7 +260,8 @@ public final class SyncPlanBuilder {
                                     "connector type "
                                             + spec.type.name().toLowerCase(Locale.ROOT)
                                             + " cannot be read by this version of Millrace"
-                                            + " (postgres, sqlite and duckdb can)");
+                                            + " (postgres, mysql, mariadb, sqlite and duckdb"
+                                            + " can)");
                 };
         JsonNodeFactory json = JsonNodeFactory.instance;
         ObjectNode plan = json.objectNode();

@@ -164,6 +164,55 @@ class SyncPlanBuilderTest {
     }
 
     @Test
+    void mysqlAndMariadbConnectorsBecomeTheirJdbcDriversWithThePasswordAsASecretReference()
+            throws Exception {
+        for (var type :
+                List.of(ConnectorSpec.ConnectorType.MYSQL, ConnectorSpec.ConnectorType.MARIADB)) {
+            Source source = fileSource(SourceType.JDBC, null);
+            source.getSpec().files = null;
+            source.getSpec().connectorRef = ObjectRef.to("shop-db");
+            SourceStream orders = new SourceStream();
+            orders.name = "orders";
+            orders.table = "orders";
+            source.getSpec().streams = List.of(orders);
+            Connector connector = new Connector();
+            connector.setMetadata(
+                    new ObjectMetaBuilder().withName("shop-db").withNamespace("team-a").build());
+            connector.setSpec(new ConnectorSpec());
+            connector.getSpec().type = type;
+            connector.getSpec().host = "mysql.internal";
+            connector.getSpec().database = "shop";
+            connector.getSpec().username = "reader";
+            connector.getSpec().secretRef =
+                    new SecretKeySelector("password", "shop-db-credentials", false);
+
+            ObjectNode json =
+                    SyncPlanBuilder.build(7, connection(), source, connector, warehouse(), false);
+            SyncPlan plan = PlanJson.read(json.toString());
+
+            assertThat(plan.source().jdbc())
+                    .isEqualTo(
+                            new JdbcPlan(
+                                    type == ConnectorSpec.ConnectorType.MYSQL ? "mysql" : "mariadb",
+                                    "mysql.internal",
+                                    null,
+                                    "shop",
+                                    "reader",
+                                    "MILLRACE_SOURCE_PASSWORD",
+                                    Map.of()));
+            assertThat(json.toString()).doesNotContain("password\":\"");
+            Job job = new SyncJobFactory(OperatorSettings.defaults()).build(connection(), 7, json);
+            EnvVar password =
+                    job.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
+                            .filter(env -> env.getName().equals("MILLRACE_SOURCE_PASSWORD"))
+                            .findFirst()
+                            .orElseThrow();
+            assertThat(password.getValueFrom().getSecretKeyRef().getName())
+                    .isEqualTo("shop-db-credentials");
+        }
+    }
+
+    @Test
     void jdbcSourceWithoutItsConnectorIsRefused() {
         Source source = fileSource(SourceType.JDBC, null);
         source.getSpec().connectorRef = ObjectRef.to("missing");

@@ -9,7 +9,8 @@ import java.util.Map;
  * A database read over JDBC. The password is never here: {@code passwordEnv} names the environment
  * variable that holds it (the Job gets it from a Secret through {@code secretKeyRef}).
  *
- * @param driver {@code postgres}, {@code sqlite} or {@code duckdb}
+ * @param driver {@code postgres}, {@code mysql}, {@code mariadb} (both read with MariaDB
+ *     Connector/J), {@code sqlite} or {@code duckdb}
  * @param host network databases: the host
  * @param port network databases: the port (the driver's default when absent)
  * @param database the database name; for sqlite and duckdb the file, relative paths resolving
@@ -30,10 +31,17 @@ public record JdbcPlan(
     public static final String POSTGRES = "postgres";
     public static final String SQLITE = "sqlite";
     public static final String DUCKDB = "duckdb";
-    public static final List<String> DRIVERS = List.of(POSTGRES, SQLITE, DUCKDB);
+    public static final String MYSQL = "mysql";
+    public static final String MARIADB = "mariadb";
+    public static final List<String> DRIVERS = List.of(POSTGRES, MYSQL, MARIADB, SQLITE, DUCKDB);
 
     public JdbcPlan {
         options = options == null ? Map.of() : new LinkedHashMap<>(options);
+    }
+
+    @JsonIgnore
+    public boolean isMySql() {
+        return MYSQL.equals(driver) || MARIADB.equals(driver);
     }
 
     @JsonIgnore

@@ -107,7 +107,10 @@ public final class PlanValidator {
             return;
         }
         if (jdbc.driver() == null) {
-            problems.add("source.jdbc.driver: required (one of postgres, sqlite, duckdb)");
+            problems.add(
+                    "source.jdbc.driver: required (one of "
+                            + String.join(", ", JdbcPlan.DRIVERS)
+                            + ")");
         } else if (!JdbcPlan.DRIVERS.contains(jdbc.driver())) {
             problems.add(
                     "source.jdbc.driver: unsupported value \""
@@ -117,7 +120,7 @@ public final class PlanValidator {
                             + ")");
         }
         requireText(problems, "source.jdbc.database", jdbc.database());
-        if (JdbcPlan.POSTGRES.equals(jdbc.driver())) {
+        if (JdbcPlan.POSTGRES.equals(jdbc.driver()) || jdbc.isMySql()) {
             requireText(problems, "source.jdbc.host", jdbc.host());
         }
         if (jdbc.port() != null && (jdbc.port() < 1 || jdbc.port() > 65535)) {

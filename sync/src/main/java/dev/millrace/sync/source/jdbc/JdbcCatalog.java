@@ -30,14 +30,26 @@ public final class JdbcCatalog {
             Set.of("pg_catalog", "information_schema", "pg_toast");
 
     private static final Set<Kind> CURSOR_KINDS =
-            Set.of(Kind.INTEGER, Kind.DECIMAL, Kind.DATE, Kind.TIMESTAMP, Kind.TIMESTAMPTZ);
+            Set.of(
+                    Kind.INTEGER,
+                    Kind.DECIMAL,
+                    Kind.DATE,
+                    Kind.TIMESTAMP,
+                    Kind.TIMESTAMPTZ,
+                    Kind.TIMESTAMP_UTC);
 
     private JdbcCatalog() {}
 
     public static ObjectNode discover(Connection connection) throws SQLException {
         DatabaseMetaData meta = connection.getMetaData();
+        SourceDialect dialect = SourceDialect.of(connection);
         TreeMap<String, String[]> tables = new TreeMap<>();
-        try (ResultSet rows = meta.getTables(null, null, "%", new String[] {"TABLE", "VIEW"})) {
+        try (ResultSet rows =
+                meta.getTables(
+                        dialect.discoveryCatalog(connection),
+                        null,
+                        "%",
+                        new String[] {"TABLE", "VIEW"})) {
             while (rows.next()) {
                 String schema = rows.getString("TABLE_SCHEM");
                 String name = rows.getString("TABLE_NAME");
@@ -67,6 +79,7 @@ public final class JdbcCatalog {
                 while (rows.next()) {
                     SourceColumn column =
                             SourceColumn.of(
+                                    dialect,
                                     rows.getString("COLUMN_NAME"),
                                     rows.getInt("DATA_TYPE"),
                                     rows.getString("TYPE_NAME"),

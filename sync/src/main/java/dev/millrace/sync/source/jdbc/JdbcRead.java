@@ -11,11 +11,11 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
-import java.sql.Types;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeFormatterBuilder;
 import java.time.temporal.ChronoField;
@@ -51,13 +51,13 @@ public final class JdbcRead {
     private JdbcRead() {}
 
     /** The SELECT a stream reads: its query, or every column of its table. */
-    public static String baseQuery(StreamPlan stream) {
+    public static String baseQuery(StreamPlan stream, SourceDialect dialect) {
         if (stream.query() != null) {
             return stream.query();
         }
         String table =
                 Arrays.stream(stream.table().split("\\."))
-                        .map(part -> '"' + part.replace("\"", "\"\"") + '"')
+                        .map(dialect::quote)
                         .collect(Collectors.joining("."));
         return "SELECT * FROM " + table;
     }
@@ -89,7 +89,8 @@ public final class JdbcRead {
             long readAtMicros,
             boolean copyAllowed)
             throws SQLException {
-        String base = "SELECT * FROM (" + baseQuery(stream) + ") millrace_src";
+        SourceDialect dialect = SourceDialect.of(source);
+        String base = "SELECT * FROM (" + baseQuery(stream, dialect) + ") millrace_src";
         List<SourceColumn> columns = describe(source, base);
         String sql = base;
         SourceColumn cursor = null;
@@ -105,7 +106,7 @@ public final class JdbcRead {
                                                             + stream.cursorField()
                                                             + "\" is not a column of "
                                                             + stream.name()));
-            sql = base + " WHERE " + quote(cursor.name()) + " > ?";
+            sql = base + " WHERE " + dialect.quote(cursor.name()) + " > ?";
         }
         List<Column> staged = columns.stream().map(SourceColumn::landed).toList();
         String[] target = StagedRows.createAppendTarget(session, staged);
@@ -116,7 +117,7 @@ public final class JdbcRead {
                             ? base
                             : base
                                     + " WHERE "
-                                    + quote(cursor.name())
+                                    + dialect.quote(cursor.name())
                                     + " > CAST("
                                     + literal(savedCursor)
                                     + " AS "
@@ -125,8 +126,7 @@ public final class JdbcRead {
             PostgresCopyRead.stage(session, source, stream, select, staged, target, label);
             return StagedRows.appended(session, staged, label, readAtMicros);
         }
-        try (PreparedStatement statement = source.prepareStatement(sql)) {
-            statement.setFetchSize(FETCH_SIZE);
+        try (PreparedStatement statement = streaming(source, sql)) {
             if (cursor != null) {
                 bindCursor(statement, cursor, savedCursor);
             }
@@ -151,9 +151,21 @@ public final class JdbcRead {
         return StagedRows.appended(session, staged, label, readAtMicros);
     }
 
+    /**
+     * A statement whose result arrives {@link #FETCH_SIZE} rows at a time. Drivers read a whole
+     * result into the heap unless told otherwise: pgjdbc streams with a fetch size inside a
+     * transaction (see {@link JdbcSource}), MariaDB Connector/J with any positive fetch size.
+     */
+    static PreparedStatement streaming(Connection source, String sql) throws SQLException {
+        PreparedStatement statement = source.prepareStatement(sql);
+        statement.setFetchSize(FETCH_SIZE);
+        return statement;
+    }
+
     /** Column names and kinds of a query, from the driver's metadata, without reading a row. */
     public static List<SourceColumn> describe(Connection source, String select)
             throws SQLException {
+        SourceDialect dialect = SourceDialect.of(source);
         try (PreparedStatement statement =
                         source.prepareStatement("SELECT * FROM (" + select + ") d WHERE 1 = 0");
                 ResultSet rows = statement.executeQuery()) {
@@ -162,6 +174,7 @@ public final class JdbcRead {
             for (int index = 1; index <= meta.getColumnCount(); index++) {
                 columns.add(
                         SourceColumn.of(
+                                dialect,
                                 meta.getColumnLabel(index),
                                 meta.getColumnType(index),
                                 meta.getColumnTypeName(index),
@@ -177,10 +190,6 @@ public final class JdbcRead {
         return "'" + value.replace("'", "''") + "'";
     }
 
-    private static String quote(String identifier) {
-        return '"' + identifier.replace("\"", "\"\"") + '"';
-    }
-
     /** Binds the saved cursor (text, as DuckDB printed the landed maximum) as the column's type. */
     private static void bindCursor(PreparedStatement statement, SourceColumn cursor, String saved)
             throws SQLException {
@@ -191,6 +200,12 @@ public final class JdbcRead {
             case TIMESTAMP -> statement.setObject(1, LocalDateTime.parse(saved.replace(' ', 'T')));
             case TIMESTAMPTZ ->
                     statement.setObject(1, OffsetDateTime.parse(saved, DUCKDB_TIMESTAMPTZ));
+            case TIMESTAMP_UTC ->
+                    statement.setObject(
+                            1,
+                            OffsetDateTime.parse(saved, DUCKDB_TIMESTAMPTZ)
+                                    .withOffsetSameInstant(ZoneOffset.UTC)
+                                    .toLocalDateTime());
             default -> statement.setString(1, saved);
         }
     }
@@ -262,6 +277,14 @@ public final class JdbcRead {
                     appender.append(value);
                 }
             }
+            case TIMESTAMP_UTC -> {
+                LocalDateTime value = rows.getObject(index, LocalDateTime.class);
+                if (value == null) {
+                    appender.appendNull();
+                } else {
+                    appender.append(value.atOffset(ZoneOffset.UTC));
+                }
+            }
             case BLOB -> {
                 byte[] value = rows.getBytes(index);
                 if (value == null) {
@@ -291,6 +314,8 @@ public final class JdbcRead {
         TIME("TIME"),
         TIMESTAMP("TIMESTAMP"),
         TIMESTAMPTZ("TIMESTAMP WITH TIME ZONE"),
+        /** A zoneless timestamp the source gives in UTC: MySQL's TIMESTAMP, an instant. */
+        TIMESTAMP_UTC("TIMESTAMP WITH TIME ZONE"),
         BLOB("BLOB"),
         TEXT("VARCHAR");
 
@@ -311,14 +336,19 @@ public final class JdbcRead {
             String name, int sqlType, String typeName, int precision, int scale, Kind kind) {
 
         static SourceColumn of(
-                String name, int sqlType, String typeName, int precision, int scale) {
+                SourceDialect dialect,
+                String name,
+                int sqlType,
+                String typeName,
+                int precision,
+                int scale) {
             return new SourceColumn(
                     name,
                     sqlType,
                     typeName,
                     precision,
                     scale,
-                    kindOf(sqlType, typeName, precision));
+                    dialect.kindOf(sqlType, typeName, precision));
         }
 
         /** The DuckDB column this lands in. */
@@ -328,28 +358,6 @@ public final class JdbcRead {
                             ? "DECIMAL(" + precision + "," + scale + ")"
                             : kind.duckDbType;
             return new Column(name, type);
-        }
-
-        private static Kind kindOf(int sqlType, String typeName, int precision) {
-            String name = typeName == null ? "" : typeName.toLowerCase(Locale.ROOT);
-            if (name.equals("timestamptz") || name.equals("timestamp with time zone")) {
-                return Kind.TIMESTAMPTZ;
-            }
-            return switch (sqlType) {
-                case Types.BOOLEAN, Types.BIT -> Kind.BOOLEAN;
-                case Types.TINYINT, Types.SMALLINT, Types.INTEGER, Types.BIGINT -> Kind.INTEGER;
-                case Types.REAL, Types.FLOAT, Types.DOUBLE -> Kind.DOUBLE;
-                // DuckDB's DECIMAL holds 38 digits; a NUMERIC without a precision (PostgreSQL
-                // reports 0 or 1000) can hold more, so it lands as text rather than be rounded.
-                case Types.NUMERIC, Types.DECIMAL ->
-                        precision >= 1 && precision <= 38 ? Kind.DECIMAL : Kind.TEXT;
-                case Types.DATE -> Kind.DATE;
-                case Types.TIME -> Kind.TIME;
-                case Types.TIMESTAMP -> Kind.TIMESTAMP;
-                case Types.TIMESTAMP_WITH_TIMEZONE -> Kind.TIMESTAMPTZ;
-                case Types.BINARY, Types.VARBINARY, Types.LONGVARBINARY, Types.BLOB -> Kind.BLOB;
-                default -> Kind.TEXT;
-            };
         }
     }
 }

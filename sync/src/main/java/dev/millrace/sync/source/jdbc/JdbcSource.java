@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.Properties;
 
 /** Opens the database of a jdbc source, read-only where the driver allows it. */
@@ -28,14 +29,20 @@ public final class JdbcSource {
                                 + (plan.port() == null ? 5432 : plan.port())
                                 + "/"
                                 + plan.database();
-                if (plan.username() != null) {
-                    properties.setProperty("user", plan.username());
-                }
-                String password = password(plan, env);
-                if (password != null) {
-                    properties.setProperty("password", password);
-                }
+                credentials(plan, env, properties);
                 properties.putIfAbsent("ApplicationName", "millrace-sync");
+            }
+            case JdbcPlan.MYSQL, JdbcPlan.MARIADB -> {
+                // MariaDB Connector/J speaks to MySQL servers too (jdbc:mysql: needs a flag).
+                url =
+                        "jdbc:mariadb://"
+                                + plan.host()
+                                + ":"
+                                + (plan.port() == null ? 3306 : plan.port())
+                                + "/"
+                                + plan.database();
+                credentials(plan, env, properties);
+                properties.putIfAbsent("connectionAttributes", "program_name:millrace-sync");
             }
             case JdbcPlan.SQLITE -> {
                 url = "jdbc:sqlite:" + existingFile(plan, env);
@@ -53,8 +60,28 @@ public final class JdbcSource {
             // reads the whole result into the heap first.
             connection.setAutoCommit(false);
             connection.setReadOnly(true);
+        } else if (plan.isMySql()) {
+            // TIMESTAMP columns are instants the server converts to the session's zone: in UTC
+            // they read the same whatever the server's or the JVM's zone (see SourceDialect).
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("SET time_zone = '+00:00'");
+            } catch (SQLException e) {
+                connection.close();
+                throw e;
+            }
+            connection.setReadOnly(true);
         }
         return connection;
+    }
+
+    private static void credentials(JdbcPlan plan, SyncEnvironment env, Properties properties) {
+        if (plan.username() != null) {
+            properties.setProperty("user", plan.username());
+        }
+        String password = password(plan, env);
+        if (password != null) {
+            properties.setProperty("password", password);
+        }
     }
 
     private static String password(JdbcPlan plan, SyncEnvironment env) {

@@ -10,11 +10,14 @@ import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -34,6 +37,12 @@ final class Pages {
     private static final Pattern REL_NEXT =
             Pattern.compile(";\\s*rel\\s*=\\s*\"?([^\";]*)\"?", Pattern.CASE_INSENSITIVE);
 
+    /**
+     * Parsed pages waiting for the sink: enough to keep the network busy while one page is
+     * appended, few enough that the heap holds at most a handful of pages.
+     */
+    static final int PREFETCH_PAGES = 4;
+
     /** A bound on runaway paging: an API repeating a page would otherwise loop forever. */
     private static final long MAX_PAGES = 10_000_000;
 
@@ -42,7 +51,7 @@ final class Pages {
     private final RestStreamPlan endpoint;
     private final PaginationPlan paging;
     private final String savedCursor;
-    private long pages;
+    private final AtomicLong pages = new AtomicLong();
 
     Pages(RestHttp http, String baseUrl, RestStreamPlan endpoint, String savedCursor) {
         this.http = http;
@@ -57,7 +66,7 @@ final class Pages {
     }
 
     long pages() {
-        return pages;
+        return pages.get();
     }
 
     /** The first page's URI: the path, the endpoint's parameters, page size and saved cursor. */
@@ -88,11 +97,45 @@ final class Pages {
     }
 
     /**
-     * Requests pages, at most {@code pageLimit} of them, and hands each record to {@code sink}.
+     * Requests pages, at most {@code pageLimit} of them, and hands each record to {@code sink}. The
+     * pages are requested and parsed on a background thread up to {@link #PREFETCH_PAGES} ahead of
+     * the sink (the next page's address depends only on the page before, never on the sink), so the
+     * network and the parser work while the sink appends.
      *
      * @return the number of records
      */
     long walk(Sink sink, long pageLimit) {
+        long total = 0;
+        try (PagePrefetch<Page> prefetch =
+                new PagePrefetch<>(
+                        "millrace-rest-pages-" + endpoint.path(),
+                        PREFETCH_PAGES,
+                        out -> fetch(out, pageLimit))) {
+            for (Page page = prefetch.next(); page != null; page = prefetch.next()) {
+                try {
+                    for (JsonNode record : page.records()) {
+                        sink.add(record);
+                    }
+                } catch (SyncFailure | CancellationException e) {
+                    throw pageFailure(page.uri(), e);
+                } catch (SQLException e) {
+                    throw new SyncFailure(
+                            "reading page "
+                                    + http.shown(page.uri())
+                                    + " failed: "
+                                    + e.getMessage());
+                }
+                total += page.records().size();
+            }
+        }
+        return total;
+    }
+
+    /** One page's records, parsed, and where they came from. */
+    private record Page(URI uri, List<JsonNode> records) {}
+
+    /** Requests and parses the pages one after the other, handing each to {@code out}. */
+    private void fetch(PagePrefetch.Out<Page> out, long pageLimit) throws InterruptedException {
         Set<String> pointers = new HashSet<>();
         if (paging.hasMorePath() != null) {
             pointers.add(paging.hasMorePath());
@@ -104,27 +147,23 @@ final class Pages {
         URI uri = firstPage();
         long offset = 0;
         long page = paging.startPage();
-        long total = 0;
         while (uri != null) {
-            if (++pages > MAX_PAGES) {
+            if (pages.incrementAndGet() > MAX_PAGES) {
                 throw new SyncFailure("more than " + MAX_PAGES + " pages; paging does not end");
             }
             HttpResponse<InputStream> response = http.get(uri);
-            String[] lastCursor = new String[1];
+            List<JsonNode> records = new ArrayList<>();
             PageParser.Page result;
             try (InputStream body = response.body()) {
-                result =
-                        parser.parse(
-                                body,
-                                record -> {
-                                    sink.add(record);
-                                    lastCursor[0] = text(record.get(paging.cursorRecordField()));
-                                });
+                result = parser.parse(body, records::add);
             } catch (SyncFailure | CancellationException e) {
                 throw pageFailure(uri, e);
             } catch (RuntimeException e) {
                 throw e;
             } catch (Exception e) {
+                if (Thread.currentThread().isInterrupted()) {
+                    throw new InterruptedException("closed while reading a page");
+                }
                 throw new SyncFailure(
                         "reading page " + http.shown(uri) + " failed: " + e.getMessage());
             }
@@ -137,19 +176,22 @@ final class Pages {
                                         ? "the top level"
                                         : endpoint.recordsPath()));
             }
-            total += result.records();
             offset += result.records();
             page++;
-            URI next = next(uri, response, result, lastCursor[0], offset, page);
+            String lastCursor =
+                    records.isEmpty()
+                            ? null
+                            : text(records.get(records.size() - 1).get(paging.cursorRecordField()));
+            URI next = next(uri, response, result, lastCursor, offset, page);
             if (next != null && next.equals(uri)) {
                 throw new SyncFailure(
                         "paging does not advance: the next page of "
                                 + http.shown(uri)
                                 + " is the same page");
             }
-            uri = pages >= pageLimit ? null : next;
+            out.put(new Page(uri, records));
+            uri = pages.get() >= pageLimit ? null : next;
         }
-        return total;
     }
 
     private RuntimeException pageFailure(URI uri, RuntimeException e) {

@@ -228,6 +228,10 @@ public final class RecordValues {
      * seconds, which is how Stripe and many other APIs send timestamps.
      */
     private static Instant toInstant(JsonNode value) {
+        // Whole seconds, as Stripe sends them, without a BigDecimal per value.
+        if (value.isIntegralNumber() && value.canConvertToLong()) {
+            return Instant.ofEpochSecond(value.longValue());
+        }
         if (value.isNumber()) {
             BigDecimal seconds = value.decimalValue();
             return Instant.ofEpochSecond(
