@@ -16,9 +16,11 @@ export function render(main) {
   const connBox = h('div', h('p.muted', 'Loading…'));
   const jobBox = h('div', h('p.muted', 'Loading…'));
   const logBox = h('div.job-logs', {'aria-live': 'polite'});
+  const fullRefresh = h('input', {type: 'checkbox', id: 'cx-full-refresh'});
   main.append(
     h('h1', 'Connections & jobs'),
-    h('section', {'aria-labelledby': 'cx-title'}, h('h2', {id: 'cx-title'}, 'Connections'), connBox),
+    h('section', {'aria-labelledby': 'cx-title'}, h('h2', {id: 'cx-title'}, 'Connections'),
+      h('div.toolbar', h('label.check', {for: 'cx-full-refresh'}, fullRefresh, ' Full refresh when syncing now')), connBox),
     h('section', {'aria-labelledby': 'jobs-title'}, h('h2', {id: 'jobs-title'}, 'Jobs'), jobBox, logBox));
 
   let connections = [];
@@ -28,15 +30,28 @@ export function render(main) {
 
   const byUid = uid => connections.find(c => c.connection_id === uid);
 
+  // Syncing a source syncs every connection that reads it (the platform family's meaning).
+  function syncButton(c) {
+    const b = h('button.small', {type: 'button', 'aria-label': 'Sync ' + c.display_name + ' now'}, 'Sync now');
+    b.addEventListener('click', async () => {
+      b.disabled = true;
+      try { const r = await api.post('/api/sources/' + encodeURIComponent(c.source) + '/sync', {full_refresh: fullRefresh.checked}); toast(r.message); }
+      catch (e) { toast(e.message, 'bad'); }
+      finally { b.disabled = false; }
+    });
+    return b;
+  }
+
   function renderConnections() {
-    clear(connBox, table(['Connection', 'Source → destination', 'Schedule', 'Next run', 'Streams', 'Last job'], connections.map(c =>
+    clear(connBox, table(['Connection', 'Source → destination', 'Schedule', 'Next run', 'Streams', 'Last job', ''], connections.map(c =>
       h('tr', {dataset: {connection: c.name}},
         h('td', c.display_name, c.suspended ? h('span.muted', ' (suspended)') : null),
         h('td', h('a', {href: '#/sources/' + encodeURIComponent(c.source)}, c.source), ' → ', c.destination),
         h('td', scheduleText(c.schedule)),
         h('td', c.suspended ? '—' : when(c.next_sync_at)),
         h('td', h('ul.plain', (c.streams || []).map(s => h('li', h('code', s.name), ' ', h('span.muted', (s.syncMode || '').replace(/_/g, ' ')))))),
-        h('td', c.last_job ? [badge(c.last_job.status), ' ', when(c.last_job.endedAt || c.last_job.startedAt)] : h('span.muted', 'never run'))))), 'Connections'));
+        h('td', c.last_job ? [badge(c.last_job.status), ' ', when(c.last_job.endedAt || c.last_job.startedAt)] : h('span.muted', 'never run')),
+        h('td', syncButton(c))))), 'Connections'));
   }
 
   function jobRow(j) {
@@ -63,7 +78,7 @@ export function render(main) {
       h('td', live && active ? h('span.progress-text', live.stream + ': ' + num(live.rows) + ' rows') : '—'),
       h('td.num.job-rows', num(rows)),
       h('td.num', bytes(moved)),
-      h('td', start ? duration((end - start) / 1000) : '—'),
+      h('td', active && start ? {dataset: {runningSince: start}} : {}, start ? duration((end - start) / 1000) : '—'),
       h('td', when(j.createdAt)),
       h('td.actions', active ? cancel : null, logs));
   }
@@ -71,8 +86,13 @@ export function render(main) {
   function renderJobs() {
     clear(jobBox, table(['Job', 'Connection', 'Type', 'Status', 'Progress', 'Rows', 'Bytes', 'Duration', 'Created', ''], jobs.map(jobRow), 'Recent jobs, newest first'));
     const running = jobs.some(j => ACTIVE.includes(j.status));
-    // A running job's duration ticks on screen; nothing is fetched for it.
-    if (running && !ticker) ticker = setInterval(renderJobs, 1000);
+    // A running job's duration ticks on screen; nothing is fetched for it, and only the duration
+    // cells change, so keyboard focus on a row's buttons stays where it is.
+    if (running && !ticker) ticker = setInterval(() => {
+      jobBox.querySelectorAll('[data-running-since]').forEach(td => {
+        td.textContent = duration((Date.now() - Number(td.dataset.runningSince)) / 1000);
+      });
+    }, 1000);
     if (!running && ticker) { clearInterval(ticker); ticker = null; }
   }
 
