@@ -51,7 +51,7 @@ export function render(main) {
         h('td', c.suspended ? '—' : when(c.next_sync_at)),
         h('td', h('ul.plain', (c.streams || []).map(s => h('li', h('code', s.name), ' ', h('span.muted', (s.syncMode || '').replace(/_/g, ' ')))))),
         h('td', c.last_job ? [badge(c.last_job.status), ' ', when(c.last_job.endedAt || c.last_job.startedAt)] : h('span.muted', 'never run')),
-        h('td', syncButton(c))))), 'Connections'));
+        h('td', syncButton(c)))), 'Connections'));
   }
 
   function jobRow(j) {
