@@ -7,6 +7,7 @@ import dev.millrace.api.auth.ApiAuth;
 import dev.millrace.api.kube.ResourceCache;
 import dev.millrace.api.openapi.ApiDocs;
 import dev.millrace.api.platform.PlatformApi;
+import dev.millrace.api.web.WebUi;
 import dev.millrace.store.Store;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javalin.Javalin;
@@ -47,6 +48,7 @@ public final class ApiServer implements AutoCloseable {
                 ApiAuth.create(
                         settings.auth(), settings.host(), settings.namespace(), client, clock);
         ApiDocs docs = new ApiDocs(ApiServer.class.getClassLoader());
+        WebUi webUi = new WebUi(ApiServer.class.getClassLoader());
         if (!settings.watchNamespaces().isEmpty()
                 && !settings.watchNamespaces().contains(settings.namespace())) {
             throw new IllegalArgumentException(
@@ -79,6 +81,7 @@ public final class ApiServer implements AutoCloseable {
                             // Auth first: its before-handler guards every family's routes.
                             auth.register(config.routes);
                             docs.register(config.routes);
+                            webUi.register(config.routes);
                             families.forEach(f -> f.register(config.routes));
                             // Whatever no family handled: Javalin's own responses (404 for an
                             // unknown path, 405, 413) and bugs, in the format of the family the

@@ -26,7 +26,10 @@ import org.slf4j.LoggerFactory;
 public final class ApiAuth implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ApiAuth.class);
 
-    /** Paths anyone may read: the API description and the pages that render it. */
+    /**
+     * Paths anyone may read: the API description, the pages that render it, and the web UI's page
+     * and static files (they hold no data; the UI calls the API with the user's token).
+     */
     private static final Set<String> PUBLIC_PATHS =
             Set.of("/api/openapi.json", "/api/docs", "/api/redoc");
 
@@ -231,6 +234,8 @@ public final class ApiAuth implements AutoCloseable {
                         ? path.substring(0, path.length() - 1)
                         : path;
         return PUBLIC_PATHS.contains(p)
+                || p.equals("/")
+                || p.startsWith("/ui/")
                 || p.startsWith("/api/docs/")
                 || p.startsWith("/api/redoc/");
     }

@@ -73,6 +73,8 @@ public final class PlatformApi implements ApiFamily, AutoCloseable {
     private final CsvFiles csvFiles;
     private final PlatformHealth health;
     private final DbtModels models;
+    private final PipelineHistory pipelines;
+    private final ConnectionViews connections;
     private final UpstreamProxy metabase;
     private final UpstreamProxy dbtDocs;
     private final CsvFolderWatcher watcher;
@@ -92,6 +94,8 @@ public final class PlatformApi implements ApiFamily, AutoCloseable {
         this.csvFiles = new CsvFiles(settings, store, sources, syncs, events);
         this.health = new PlatformHealth(settings, client, store, clock);
         this.models = new DbtModels(client, store, settings.namespace(), clock);
+        this.pipelines = new PipelineHistory(resources, store, settings.namespace());
+        this.connections = new ConnectionViews(resources, settings.namespace());
         this.metabase = new UpstreamProxy("Metabase", settings.metabaseUrl());
         this.dbtDocs = new UpstreamProxy("dbt docs", settings.dbtDocsUrl());
         this.watcher = new CsvFolderWatcher(settings, client, syncs, clock);
@@ -114,6 +118,14 @@ public final class PlatformApi implements ApiFamily, AutoCloseable {
         routes.get("/api/dbt/models", ctx -> ctx.json(models.list()));
         routes.post("/api/dbt/models/{model_name}/run", models::run);
         routes.get("/api/logs", this::logs);
+        // Millrace additions the web UI reads (the Dango reference has no pipelines or
+        // connections).
+        routes.get("/api/connections", connections::list);
+        routes.get("/api/pipelines", pipelines::list);
+        routes.get("/api/pipelines/{pipeline_name}/executions", pipelines::executions);
+        routes.post(
+                "/api/pipelines/{pipeline_name}/executions/{execution_id}/unflag",
+                pipelines::unflag);
         routes.ws("/ws", events::configure);
         for (HandlerType method : PROXIED_METHODS) {
             for (String path : List.of("/metabase", "/metabase/<path>")) {
@@ -406,18 +418,26 @@ public final class PlatformApi implements ApiFamily, AutoCloseable {
         view.put("timestamp", e.timestamp().truncatedTo(ChronoUnit.SECONDS).toString());
         view.put("level", e.level().name());
         view.put("message", e.message());
+        // An addition to the reference's shape: the web UI shows one job's lines from it.
+        if (e.jobId() != null) {
+            view.put("job_id", e.jobId());
+        }
         return view;
     }
 
     static int limit(String value, int defaultLimit) {
+        return limitWithin(value, defaultLimit, MAX_LOG_LIMIT);
+    }
+
+    static int limitWithin(String value, int defaultLimit, int max) {
         if (value == null) {
             return defaultLimit;
         }
         try {
             int limit = Integer.parseInt(value.trim());
-            if (limit < 1 || limit > MAX_LOG_LIMIT) {
+            if (limit < 1 || limit > max) {
                 throw PlatformApiException.badRequest(
-                        "limit must be between 1 and " + MAX_LOG_LIMIT + ", got " + limit);
+                        "limit must be between 1 and " + max + ", got " + limit);
             }
             return limit;
         } catch (NumberFormatException e) {
