@@ -3,10 +3,13 @@ package dev.millrace.api;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.millrace.api.airbyte.AirbytePublicApi;
 import dev.millrace.api.auth.ApiAuth;
+import dev.millrace.api.connector.DatabasinConnectorApi;
 import dev.millrace.api.kube.ResourceCache;
 import dev.millrace.api.openapi.ApiDocs;
 import dev.millrace.api.platform.PlatformApi;
+import dev.millrace.api.watcher.WatcherApi;
 import dev.millrace.api.web.WebUi;
 import dev.millrace.store.Store;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -64,9 +67,9 @@ public final class ApiServer implements AutoCloseable {
         this.families =
                 List.of(
                         new PlatformApi(context),
-                        new dev.millrace.api.airbyte.AirbytePublicApi(context),
-                        new dev.millrace.api.connector.DatabasinConnectorApi(context),
-                        new dev.millrace.api.watcher.WatcherApi(context));
+                        new AirbytePublicApi(context),
+                        new DatabasinConnectorApi(context),
+                        new WatcherApi(context));
         this.app =
                 Javalin.create(
                         config -> {

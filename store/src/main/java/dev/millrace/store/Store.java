@@ -1,5 +1,6 @@
 package dev.millrace.store;
 
+import dev.millrace.store.alert.AlertOutbox;
 import dev.millrace.store.anomaly.AnomalyDetection;
 import dev.millrace.store.catalog.ConnectorCatalogs;
 import dev.millrace.store.check.PipelineChecks;
@@ -15,10 +16,12 @@ import dev.millrace.store.job.JobRequest;
 import dev.millrace.store.job.JobStatus;
 import dev.millrace.store.ledger.FileLedger;
 import dev.millrace.store.ledger.FileLedgerEntry;
+import dev.millrace.store.lineage.AddressLineage;
 import dev.millrace.store.log.ActivityLog;
 import dev.millrace.store.log.LogEntry;
 import dev.millrace.store.migration.MigrationRunner;
 import dev.millrace.store.model.ModelRuns;
+import dev.millrace.store.retention.ExecutionRetention;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,9 +67,9 @@ public final class Store implements AutoCloseable {
     private final AnomalyDetection anomalies;
     private final PipelineChecks checks;
     private final JobAttempts jobAttempts;
-    private final dev.millrace.store.lineage.AddressLineage lineage;
-    private final dev.millrace.store.retention.ExecutionRetention retention;
-    private final dev.millrace.store.alert.AlertOutbox alerts;
+    private final AddressLineage lineage;
+    private final ExecutionRetention retention;
+    private final AlertOutbox alerts;
 
     private Store(Database database, Path duckDbFile) {
         this.database = database;
@@ -77,9 +80,9 @@ public final class Store implements AutoCloseable {
         this.anomalies = new AnomalyDetection(database);
         this.checks = new PipelineChecks(database);
         this.jobAttempts = new JobAttempts(database);
-        this.lineage = new dev.millrace.store.lineage.AddressLineage(database);
-        this.retention = new dev.millrace.store.retention.ExecutionRetention(database);
-        this.alerts = new dev.millrace.store.alert.AlertOutbox(database);
+        this.lineage = new AddressLineage(database);
+        this.retention = new ExecutionRetention(database);
+        this.alerts = new AlertOutbox(database);
     }
 
     /** Connector catalogs: what metadata refreshes found, listed page by page. */
@@ -103,7 +106,7 @@ public final class Store implements AutoCloseable {
     }
 
     /** Alerts waiting to be sent, deduplicated per occurrence, and what became of them. */
-    public dev.millrace.store.alert.AlertOutbox alerts() {
+    public AlertOutbox alerts() {
         return alerts;
     }
 
@@ -113,12 +116,12 @@ public final class Store implements AutoCloseable {
     }
 
     /** Addresses, address types and the lineage edges pipelines draw between them. */
-    public dev.millrace.store.lineage.AddressLineage lineage() {
+    public AddressLineage lineage() {
         return lineage;
     }
 
     /** Deleting execution history past its retention (the Watcher's log cleanup). */
-    public dev.millrace.store.retention.ExecutionRetention retention() {
+    public ExecutionRetention retention() {
         return retention;
     }
 
