@@ -130,8 +130,9 @@ final class PipelineHistory {
     }
 
     private Pipeline find(String name) {
-        return resources
-                .getOrFetch(Pipeline.class, namespace, name)
+        return (Sources.isObjectName(name)
+                        ? resources.getOrFetch(Pipeline.class, namespace, name)
+                        : java.util.Optional.<Pipeline>empty())
                 .orElseThrow(
                         () -> PlatformApiException.notFound("Pipeline '" + name + "' not found"));
     }

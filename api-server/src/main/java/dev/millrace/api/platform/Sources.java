@@ -20,15 +20,23 @@ public final class Sources {
      */
     public Source find(String name) {
         Source source =
-                name == null
-                                || name.isBlank()
-                                || name.length() > MAX_NAME_LENGTH
-                                || !name.matches("[a-z0-9]([-a-z0-9.]*[a-z0-9])?")
-                        ? null
-                        : resources.getOrFetch(Source.class, namespace, name).orElse(null);
+                isObjectName(name)
+                        ? resources.getOrFetch(Source.class, namespace, name).orElse(null)
+                        : null;
         if (source == null) {
             throw PlatformApiException.notFound("Source '" + name + "' not found");
         }
         return source;
+    }
+
+    /**
+     * Whether {@code name} can name a Kubernetes object at all; anything else is not looked up,
+     * since the client refuses it before asking (a 404, not a 500).
+     */
+    static boolean isObjectName(String name) {
+        return name != null
+                && !name.isBlank()
+                && name.length() <= MAX_NAME_LENGTH
+                && name.matches("[a-z0-9]([-a-z0-9.]*[a-z0-9])?");
     }
 }
