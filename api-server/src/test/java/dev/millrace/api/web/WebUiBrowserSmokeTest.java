@@ -86,17 +86,6 @@ class WebUiBrowserSmokeTest {
         String base = cluster.server.baseUrl();
         var wait = new WebDriverWait(browser, Duration.ofSeconds(60));
         browser.get(base + "/");
-        try {
-            Thread.sleep(5000);
-        } catch (InterruptedException e) {
-        }
-        browser.manage().logs().get("browser").forEach(l -> System.out.println("BROWSERLOG " + l));
-        System.out.println(
-                "MAINHTML "
-                        + ((org.openqa.selenium.JavascriptExecutor) browser)
-                                .executeScript(
-                                        "return"
-                                            + " document.getElementById('main').innerHTML.slice(0,500)"));
         wait.until(ExpectedConditions.textToBe(By.cssSelector("#live"), "Live"));
         wait.until(
                 ExpectedConditions.textToBePresentInElementLocated(
