@@ -1,10 +1,11 @@
 package dev.millrace.cli;
 
 import dev.millrace.sync.SyncMain;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Unmatched;
 
 @Command(
         name = "sync",
@@ -14,11 +15,9 @@ import picocli.CommandLine.Parameters;
             "last, the result JSON, which also goes to the termination log."
         })
 final class SyncCommand implements Callable<Integer> {
-    @Parameters(
-            arity = "0..*",
-            paramLabel = "ARGS",
-            description = "Passed to the sync engine, e.g. --plan @plan.json.")
-    List<String> args = List.of();
+    // The engine parses its own options (--plan, --discover), so picocli must pass every argument
+    // through untouched instead of rejecting options it does not know.
+    @Unmatched List<String> args = new ArrayList<>();
 
     @Override
     public Integer call() {

@@ -2,8 +2,12 @@ package dev.millrace.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.millrace.sync.SyncMain;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 class MillraceCommandTest {
@@ -19,6 +23,26 @@ class MillraceCommandTest {
     void helpListsEverySubcommandWithWhatItDoes() {
         String help = help("--help");
         assertThat(help).contains("local", "control-plane", "operator", "api", "sync", "apply");
+    }
+
+    @Test
+    void syncHandsItsOptionsToTheEngine() {
+        // The engine, not picocli, parses --plan: an incomplete plan must come back as the engine's
+        // failed result, never as picocli's "Unknown option".
+        ByteArrayOutputStream engineOut = new ByteArrayOutputStream();
+        PrintStream systemOut = System.out;
+        System.setOut(new PrintStream(engineOut, true, StandardCharsets.UTF_8));
+        int exitCode;
+        try {
+            exitCode = Millrace.commandLine().execute("sync", "--plan", "{\"jobId\": 9}");
+        } finally {
+            System.setOut(systemOut);
+        }
+
+        assertThat(exitCode).isEqualTo(SyncMain.EXIT_INVALID_PLAN);
+        assertThat(engineOut.toString(StandardCharsets.UTF_8))
+                .contains("invalid plan")
+                .contains("\"jobId\":9");
     }
 
     @Test
